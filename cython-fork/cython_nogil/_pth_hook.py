@@ -1,0 +1,83 @@
+"""Imported at interpreter start-up by `cython_nogil.pth` (installed at site-packages root).
+
+It must cost next to nothing in processes that never run Cython, so it only registers a
+meta-path finder; nothing of Cython is imported here. The finder then:
+- loads `Cython.Compiler.Parsing` from its `.py` source (the wheels compile it, and compiled
+  parser functions cannot be patched; the `.py` ships beside the `.so`);
+- applies the compiler overlay right after `Cython.Compiler.Main` has executed;
+- applies the build hook right after `Cython.Build.Dependencies` has executed.
+`CYTHON_NOGIL_DISABLE=1` in the environment turns all of it off.
+"""
+
+import os
+import sys
+
+DISABLE_VARIABLE = "CYTHON_NOGIL_DISABLE"
+
+
+def disabled():
+    return os.environ.get(DISABLE_VARIABLE, "") not in ("", "0")
+
+
+class OverlayFinder:
+    """Meta-path finder that routes three upstream modules through the overlay."""
+
+    source_only = ("Cython.Compiler.Parsing",)
+    after_exec = {
+        "Cython.Compiler.Main": "apply_compiler_overlay",
+        "Cython.Build.Dependencies": "apply_build_hook",
+    }
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.source_only:
+            return self._source_spec(name, path)
+        hook = self.after_exec.get(name)
+        if hook is None:
+            return None
+        spec = self._upstream_spec(name, path, target)
+        if spec is None or spec.loader is None:
+            return spec
+        upstream_exec = spec.loader.exec_module
+
+        def exec_module(module):
+            upstream_exec(module)
+            from cython_nogil import activation
+            getattr(activation, hook)()
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+    @staticmethod
+    def _source_spec(name, path):
+        import importlib.util
+        leaf = name.rsplit(".", 1)[1] + ".py"
+        for folder in path or ():
+            candidate = os.path.join(folder, leaf)
+            if os.path.exists(candidate):
+                return importlib.util.spec_from_file_location(name, candidate)
+        return None
+
+    def _upstream_spec(self, name, path, target):
+        position = sys.meta_path.index(self) if self in sys.meta_path else -1
+        for finder in sys.meta_path[position + 1:]:
+            find = getattr(finder, "find_spec", None)
+            if find is not None:
+                spec = find(name, path, target)
+                if spec is not None:
+                    return spec
+        return None
+
+
+def install_finder():
+    """Puts the finder first on sys.meta_path once per process; returns it."""
+    for finder in sys.meta_path:
+        if type(finder).__name__ == "OverlayFinder" and getattr(finder, "cyn_overlay", False):
+            return finder
+    finder = OverlayFinder()
+    finder.cyn_overlay = True
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+if not disabled():
+    install_finder()

@@ -1,0 +1,44 @@
+// Per-thread error hint, uncaught-error reporting and runtime thread hooks (cyn/error.hpp).
+#include "cyn/error.hpp"
+
+#include <atomic>
+#include <cstdio>
+
+namespace {
+thread_local int tls_error_hint = 0;
+std::atomic<cyn_error_reporter> g_reporter{nullptr};
+std::atomic<cyn_thread_hook> g_on_start{nullptr};
+std::atomic<cyn_thread_hook> g_on_exit{nullptr};
+}  // namespace
+
+extern "C" {
+
+int* cyn_error_hint_slot(void) { return &tls_error_hint; }
+void cyn_set_error_hint(void) { tls_error_hint = 1; }
+void cyn_clear_error_hint(void) { tls_error_hint = 0; }
+int cyn_error_hint(void) { return tls_error_hint; }
+
+void cyn_set_error_reporter(cyn_error_reporter reporter) { g_reporter.store(reporter); }
+
+void cyn_report_uncaught_error(const char* where) {
+  if (auto r = g_reporter.load()) {
+    r(where);
+  } else {
+    std::fprintf(stderr, "cyn: an exception escaped a %s and was not reported (no reporter)\n",
+                 where ? where : "nogil task");
+  }
+  tls_error_hint = 0;
+}
+
+void cyn_set_thread_hooks(cyn_thread_hook on_start, cyn_thread_hook on_exit) {
+  g_on_start.store(on_start);
+  g_on_exit.store(on_exit);
+}
+void cyn_run_thread_start_hook(void) {
+  if (auto h = g_on_start.load()) h();
+}
+void cyn_run_thread_exit_hook(void) {
+  if (auto h = g_on_exit.load()) h();
+}
+
+}  // extern "C"
