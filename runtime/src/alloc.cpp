@@ -1,85 +1,69 @@
-// Allocation and live-object accounting for nogil objects (see cyn/alloc.hpp).
+// Live-object accounting for nogil objects (see cyn/alloc.hpp): the per-thread counters and
+// their registry. Allocation itself is inline in the header (mimalloc).
 #include "cyn/alloc.hpp"
 
-#include <mimalloc.h>
-
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <new>
 #include <vector>
 
-namespace cyn {
+extern "C" {
+__thread std::int64_t* cyn_live_counter __attribute__((tls_model("initial-exec"))) = nullptr;
+}
+
 namespace {
 
-// One counter per thread; a thread that exits folds its count into `retired`.
-struct ThreadCounter;
-
-struct CounterRegistry {
+// Counter slots are never freed: a thread that exits folds its count into `retired` and
+// its slot is reused by a later thread, so the registry stays as small as the peak number
+// of threads.
+struct Registry {
   std::mutex lock;
-  std::vector<ThreadCounter*> live;
+  std::vector<std::int64_t*> live;
+  std::vector<std::int64_t*> spare;
   std::int64_t retired = 0;
 };
 
-CounterRegistry& registry() {
-  static CounterRegistry* r = new CounterRegistry();  // never destroyed: threads may exit late
+Registry& registry() {
+  static Registry* r = new Registry();  // never destroyed: threads may exit after main()
   return *r;
 }
 
-struct ThreadCounter {
-  std::atomic<std::int64_t> count{0};
-  ThreadCounter() {
+// Owns the calling thread's slot; its destructor runs at thread exit.
+struct SlotOwner {
+  std::int64_t* slot = nullptr;
+  SlotOwner() {
     auto& r = registry();
     std::lock_guard<std::mutex> g(r.lock);
-    r.live.push_back(this);
+    if (!r.spare.empty()) {
+      slot = r.spare.back();
+      r.spare.pop_back();
+    } else {
+      slot = new std::int64_t(0);
+    }
+    *slot = 0;
+    r.live.push_back(slot);
   }
-  ~ThreadCounter() {
+  ~SlotOwner() {
     auto& r = registry();
     std::lock_guard<std::mutex> g(r.lock);
-    r.retired += count.load(std::memory_order_relaxed);
-    std::erase(r.live, this);
+    r.retired += __atomic_load_n(slot, __ATOMIC_RELAXED);
+    std::erase(r.live, slot);
+    r.spare.push_back(slot);
+    cyn_live_counter = nullptr;  // a later free on this thread registers again
   }
 };
 
-thread_local ThreadCounter tls_counter;
-
-// Only the owning thread writes its counter; a relaxed load+store avoids a locked RMW.
-inline void bump(std::int64_t delta) noexcept {
-  auto& c = tls_counter.count;
-  c.store(c.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
-}
-
 }  // namespace
 
-void* alloc_object(std::size_t size) {
-  void* p = mi_malloc_aligned(size, 16);
-  if (!p) throw std::bad_alloc();
-  bump(1);
-  return p;
+extern "C" std::int64_t* cyn_register_live_counter(void) {
+  static thread_local SlotOwner owner;
+  cyn_live_counter = owner.slot;
+  return owner.slot;
 }
 
-void free_object(void* p) noexcept {
-  if (!p) return;
-  mi_free(p);
-  bump(-1);
-}
-
-std::int64_t live_objects() noexcept {
+extern "C" std::int64_t cyn_live_objects(void) {
   auto& r = registry();
   std::lock_guard<std::mutex> g(r.lock);
   std::int64_t total = r.retired;
-  for (auto* c : r.live) total += c->count.load(std::memory_order_relaxed);
+  for (auto* slot : r.live) total += __atomic_load_n(slot, __ATOMIC_RELAXED);
   return total;
 }
-
-void* alloc_bytes(std::size_t size) {
-  void* p = mi_malloc(size);
-  if (!p && size) throw std::bad_alloc();
-  return p;
-}
-
-void free_bytes(void* p) noexcept { mi_free(p); }
-
-}  // namespace cyn
-
-extern "C" std::int64_t cyn_live_objects(void) { return cyn::live_objects(); }

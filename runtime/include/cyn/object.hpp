@@ -45,7 +45,7 @@ class Object {
     // Sole owner: nobody can take a new reference concurrently, skip the RMW.
     if (refcount_.load(std::memory_order_acquire) == 1 ||
         refcount_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      destroy();
+      delete this;  // virtual destructor: runs __dealloc__ of the most derived class
     }
   }
 
@@ -54,11 +54,6 @@ class Object {
   static void* operator new(std::size_t size) { return alloc_object(size); }
   static void operator delete(void* p) noexcept { free_object(p); }
   static void* operator new(std::size_t, void* where) noexcept { return where; }
-
- protected:
-  // Called when the last reference goes; the default deletes the object. Overridable by
-  // runtime types that recycle their memory.
-  virtual void destroy() const noexcept { delete this; }
 
  private:
   template <class T> friend class Ref;
