@@ -2,8 +2,6 @@
 
 It must cost next to nothing in processes that never run Cython, so it only registers a
 meta-path finder; nothing of Cython is imported here. The finder then:
-- loads `Cython.Compiler.Parsing` from its `.py` source (the wheels compile it, and compiled
-  parser functions cannot be patched; the `.py` ships beside the `.so`);
 - applies the compiler overlay right after `Cython.Compiler.Main` has executed;
 - applies the build hook right after `Cython.Build.Dependencies` has executed.
 `CYTHON_NOGIL_DISABLE=1` in the environment turns all of it off.
@@ -20,17 +18,14 @@ def disabled():
 
 
 class OverlayFinder:
-    """Meta-path finder that routes three upstream modules through the overlay."""
+    """Meta-path finder that applies the overlay when two upstream modules load."""
 
-    source_only = ("Cython.Compiler.Parsing",)
     after_exec = {
         "Cython.Compiler.Main": "apply_compiler_overlay",
         "Cython.Build.Dependencies": "apply_build_hook",
     }
 
     def find_spec(self, name, path=None, target=None):
-        if name in self.source_only:
-            return self._source_spec(name, path)
         hook = self.after_exec.get(name)
         if hook is None:
             return None
@@ -46,16 +41,6 @@ class OverlayFinder:
 
         spec.loader.exec_module = exec_module
         return spec
-
-    @staticmethod
-    def _source_spec(name, path):
-        import importlib.util
-        leaf = name.rsplit(".", 1)[1] + ".py"
-        for folder in path or ():
-            candidate = os.path.join(folder, leaf)
-            if os.path.exists(candidate):
-                return importlib.util.spec_from_file_location(name, candidate)
-        return None
 
     def _upstream_spec(self, name, path, target):
         position = sys.meta_path.index(self) if self in sys.meta_path else -1

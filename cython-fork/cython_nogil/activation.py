@@ -34,15 +34,12 @@ def apply_compiler_overlay():
     if _compiler_applied or disabled():
         return
     check_cython_version()
-    from Cython.Compiler import Parsing
-    if not Parsing.__file__.endswith(".py"):
-        sys.stderr.write(
-            "error: cython_nogil needs Cython.Compiler.Parsing from its .py source, but a compiled "
-            "parser was imported first (%s); import cython_nogil before Cython\n" % Parsing.__file__)
-        raise UnsupportedCython(1)
     _patch_version_banner()
-    from . import overlay
-    overlay.install()
+    from . import overlay, parsing
+    # The stages patch the pure-Python parser copy; the compiled parser keeps serving every
+    # file without a nogil class (see parsing.py for why).
+    parsing.with_pure_parser_registered(overlay.install)
+    parsing.install_dispatcher()
     _compiler_applied = True
 
 
@@ -75,10 +72,6 @@ def activate():
     if disabled():
         return
     install_finder()
-    parsing = sys.modules.get("Cython.Compiler.Parsing")
-    if parsing is not None and not parsing.__file__.endswith(".py"):
-        sys.stderr.write("error: cython_nogil.activate() must run before Cython's parser is imported\n")
-        raise UnsupportedCython(1)
     import Cython.Compiler.Main  # noqa: F401  (the finder applies the overlay)
     import Cython.Build.Dependencies  # noqa: F401
     apply_compiler_overlay()
