@@ -83,7 +83,12 @@ class RunItem(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, H.BuildError):
             return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        # The test's own frames (the .pyx and the modules it calls), not pytest's plumbing.
+        import traceback
+        frames = [f for f in traceback.extract_tb(excinfo.tb) if not f.filename.endswith("conftest.py")]
+        lines = traceback.format_list(frames[-12:])
+        lines += traceback.format_exception_only(excinfo.type, excinfo.value)
+        return "".join(lines)
 
     def reportinfo(self):
         return self.path, 0, "%s::%s" % (self.path.name, self.name)

@@ -11,7 +11,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "cyn/channel.hpp"
 #include "cyn/coro.hpp"
+#include "cyn/mutex.hpp"
+#include "cyn/select.hpp"
+#include "cyn/sleep.hpp"
+#include "cyn/waitgroup.hpp"
 
 namespace cyn::stdlib {
 
@@ -33,5 +38,33 @@ inline void run(std::decay_t<F> f, A&&... args) {
   static_assert(is_function_v<F>, "run() takes a nogil function and its arguments");
   cyn::run(f, std::forward<A>(args)...);
 }
+
+// The element type of a Channel<T> reached through a Ref (what Cython passes).
+template <class ChannelRef>
+using element_of = std::remove_cv_t<
+    std::remove_pointer_t<decltype(std::declval<typename std::decay_t<ChannelRef>::element_type&>().recv())*>>;
+
+// `cdef Select sel` in Cython: cases take the channel reference type as a template argument
+// (Cython spells every template argument out), so they are forwarded here to cyn::Select.
+//
+//   cdef Select sel
+//   a = sel.recv(ints, &v)      # case indices in order of registration
+//   b = sel.send(words, w)
+//   chosen = sel.wait()         # or sel.poll(): -1 when nothing is ready (the default case)
+class Select : public cyn::Select {
+ public:
+  template <class C, class T>
+  int recv(const C& channel, T* out) {
+    return cyn::Select::recv(channel, out);
+  }
+  template <class C, class T>
+  int recv(const C& channel, T* out, bool* ok) {
+    return cyn::Select::recv(channel, out, ok);
+  }
+  template <class C, class T>
+  int send(const C& channel, const T& value) {
+    return cyn::Select::send(channel, static_cast<element_of<C>>(value));
+  }
+};
 
 }  // namespace cyn::stdlib
