@@ -4,8 +4,11 @@
 #include <atomic>
 #include <cstdio>
 
+extern "C" {
+__thread int cyn_error_hint_word __attribute__((tls_model("initial-exec"))) = 0;
+}
+
 namespace {
-thread_local int tls_error_hint = 0;
 std::atomic<cyn_error_reporter> g_reporter{nullptr};
 std::atomic<cyn_thread_hook> g_on_start{nullptr};
 std::atomic<cyn_thread_hook> g_on_exit{nullptr};
@@ -13,10 +16,7 @@ std::atomic<cyn_thread_hook> g_on_exit{nullptr};
 
 extern "C" {
 
-int* cyn_error_hint_slot(void) { return &tls_error_hint; }
-void cyn_set_error_hint(void) { tls_error_hint = 1; }
-void cyn_clear_error_hint(void) { tls_error_hint = 0; }
-int cyn_error_hint(void) { return tls_error_hint; }
+int* cyn_error_hint_slot(void) { return &cyn_error_hint_word; }
 
 void cyn_set_error_reporter(cyn_error_reporter reporter) { g_reporter.store(reporter); }
 
@@ -27,7 +27,7 @@ void cyn_report_uncaught_error(const char* where) {
     std::fprintf(stderr, "cyn: an exception escaped a %s and was not reported (no reporter)\n",
                  where ? where : "nogil task");
   }
-  tls_error_hint = 0;
+  cyn_error_hint_word = 0;
 }
 
 void cyn_set_thread_hooks(cyn_thread_hook on_start, cyn_thread_hook on_exit) {
