@@ -12,6 +12,8 @@ namespace {
 std::atomic<cyn_error_reporter> g_reporter{nullptr};
 std::atomic<cyn_thread_hook> g_on_start{nullptr};
 std::atomic<cyn_thread_hook> g_on_exit{nullptr};
+std::atomic<cyn_error_capture> g_capture{nullptr};
+std::atomic<cyn_error_restore> g_restore{nullptr};
 }  // namespace
 
 extern "C" {
@@ -28,6 +30,27 @@ void cyn_report_uncaught_error(const char* where) {
                  where ? where : "nogil task");
   }
   cyn_error_hint_word = 0;
+}
+
+void cyn_set_error_transfer(cyn_error_capture capture, cyn_error_restore restore) {
+  g_capture.store(capture);
+  g_restore.store(restore);
+}
+
+void* cyn_capture_error(void) {
+  if (!cyn_error_hint_word) return nullptr;
+  auto capture = g_capture.load();
+  void* exception = capture ? capture() : nullptr;
+  cyn_error_hint_word = 0;
+  return exception;
+}
+
+void cyn_restore_error(void* exception) {
+  if (exception == nullptr) return;
+  if (auto restore = g_restore.load()) {
+    restore(exception);
+    cyn_error_hint_word = 1;
+  }
 }
 
 void cyn_set_thread_hooks(cyn_thread_hook on_start, cyn_thread_hook on_exit) {

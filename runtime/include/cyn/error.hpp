@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 
 extern "C" {
 // The calling thread's hint word. Plain `__thread` with the initial-exec model, so the test
@@ -36,6 +37,20 @@ void cyn_set_error_reporter(cyn_error_reporter reporter);
 // none is installed) and clears the hint.
 void cyn_report_uncaught_error(const char* where);
 
+// Moving a pending exception between threads: run()'s root coroutine may finish on a worker
+// thread with a Python exception pending there; run()'s caller re-raises it on its own thread.
+// capture() takes the GIL, fetches and clears the pending exception and returns it (NULL if
+// none); restore() takes the GIL and makes it the pending exception again. Installed by the
+// Python side (cyn/python.hpp).
+typedef void* (*cyn_error_capture)(void);
+typedef void (*cyn_error_restore)(void* exception);
+void cyn_set_error_transfer(cyn_error_capture capture, cyn_error_restore restore);
+// Fetches the calling thread's pending exception (when the hint is set) and clears the hint;
+// NULL when there is none or no transfer hooks are installed.
+void* cyn_capture_error(void);
+// Re-raises a captured exception on the calling thread and sets its hint.
+void cyn_restore_error(void* exception);
+
 // Hooks run at the start and end of every runtime-owned thread (scheduler workers, poller):
 // the Python side uses them to give each thread a permanent PyThreadState, so exceptions set
 // there survive until they are reported.
@@ -44,3 +59,13 @@ void cyn_set_thread_hooks(cyn_thread_hook on_start, cyn_thread_hook on_exit);
 void cyn_run_thread_start_hook(void);
 void cyn_run_thread_exit_hook(void);
 }
+
+namespace cyn {
+// Thrown by the runtime after cyn_restore_error() re-raised a Python exception on the calling
+// thread: Cython's `except +` translation sees the pending Python exception and lets it pass
+// through unchanged, so the caller of run() gets the coroutine's own exception.
+class PythonErrorPending : public std::exception {
+ public:
+  const char* what() const noexcept override { return "a Python exception is pending"; }
+};
+}  // namespace cyn

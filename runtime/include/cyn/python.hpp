@@ -7,6 +7,8 @@
 //   PyThreadState at start, so an exception raised by nogil code on that thread (which takes
 //   the GIL only on its error path) survives until it is reported, and taking the GIL there
 //   does not create and destroy a thread state each time;
+// - error transfer: a Python exception raised in run()'s root coroutine (on a worker thread)
+//   is moved to the thread that called run() and raised there;
 // - the uncaught-error reporter: an exception escaping a spawned coroutine is printed the way
 //   Python prints an exception in a thread ("Exception ignored in: ..."), never lost silently.
 //
@@ -21,25 +23,29 @@ namespace cyn::python {
 
 namespace detail {
 
+inline PyInterpreterState* interpreter = nullptr;  // set at install time (GIL held)
 inline thread_local PyThreadState* runtime_thread_state = nullptr;
-inline thread_local PyGILState_STATE runtime_gil_state{};
 
+// Gives the thread a permanent thread state WITHOUT taking the GIL (a worker may start while
+// the importing thread holds it): PyThreadState_New binds it for PyGILState_Ensure with a
+// count that keeps PyGILState_Release from ever deleting it.
 inline void on_runtime_thread_start() {
-  if (!Py_IsInitialized()) return;
-  runtime_gil_state = PyGILState_Ensure();
-  runtime_thread_state = PyEval_SaveThread();  // keep the thread state, release the GIL
+  if (interpreter == nullptr || !Py_IsInitialized()) return;
+  runtime_thread_state = PyThreadState_New(interpreter);
 }
 
 inline void on_runtime_thread_exit() {
-  if (runtime_thread_state == nullptr || !Py_IsInitialized()) return;
+  PyThreadState* state = runtime_thread_state;
+  runtime_thread_state = nullptr;
+  if (state == nullptr || !Py_IsInitialized()) return;
 #if PY_VERSION_HEX >= 0x030D0000
   if (Py_IsFinalizing()) return;
 #else
   if (_Py_IsFinalizing()) return;
 #endif
-  PyEval_RestoreThread(runtime_thread_state);
-  PyGILState_Release(runtime_gil_state);
-  runtime_thread_state = nullptr;
+  PyEval_RestoreThread(state);
+  PyThreadState_Clear(state);
+  PyThreadState_DeleteCurrent();
 }
 
 inline void report_uncaught(const char* where) {
@@ -53,11 +59,54 @@ inline void report_uncaught(const char* where) {
   PyGILState_Release(gil);
 }
 
+inline void* capture_error() {
+  if (!Py_IsInitialized()) return nullptr;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  PyObject* exception = nullptr;
+  if (PyErr_Occurred()) {
+#if PY_VERSION_HEX >= 0x030C0000
+    exception = PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (traceback != nullptr && value != nullptr) PyException_SetTraceback(value, traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(traceback);
+    exception = value;
+#endif
+  }
+  PyGILState_Release(gil);
+  return exception;
+}
+
+inline void restore_error(void* exception) {
+  PyGILState_STATE gil = PyGILState_Ensure();
+  PyObject* value = static_cast<PyObject*>(exception);
+#if PY_VERSION_HEX >= 0x030C0000
+  PyErr_SetRaisedException(value);
+#else
+  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(value));
+  Py_INCREF(type);
+  PyErr_Restore(type, value, PyException_GetTraceback(value));
+#endif
+  PyGILState_Release(gil);
+}
+
 }  // namespace detail
 
 inline void install_hooks() {
+  if (detail::interpreter == nullptr && PyGILState_Check()) detail::interpreter = PyInterpreterState_Get();
+  cyn_set_error_transfer(&detail::capture_error, &detail::restore_error);
   cyn_set_thread_hooks(&detail::on_runtime_thread_start, &detail::on_runtime_thread_exit);
   cyn_set_error_reporter(&detail::report_uncaught);
 }
 
 }  // namespace cyn::python
+
+// Every extension module that includes this header installs the hooks when it is loaded
+// (static initialisation runs during import, before the module's init function): no call in
+// the generated code is needed, and the first module that uses the runtime wins.
+namespace cyn::python::detail {
+inline const bool hooks_installed_at_load = (install_hooks(), true);
+}  // namespace cyn::python::detail
