@@ -1,0 +1,3 @@
+module cyn.bench/httppeer
+
+go 1.21

@@ -1,0 +1,444 @@
+// The request parser: see cyn/http/parser.hpp for the contract and the RFC choices.
+#include "cyn/http/parser.hpp"
+
+#include <cstring>
+
+namespace cyn::http {
+namespace {
+
+// Character classes of RFC 9110 §5.6.2 (token) and §5.5 (field values), as 256-entry tables
+// so that every test on the hot path is one load.
+struct CharTables {
+  bool tchar[256] = {};
+  bool target[256] = {};  // VCHAR: what a request target may contain
+  bool field[256] = {};   // field-vchar / SP / HTAB / obs-text
+  signed char hex[256] = {};
+
+  constexpr CharTables() {
+    for (int c = 0; c < 256; ++c) {
+      bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      tchar[c] = alnum || (c != 0 && std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos);
+      target[c] = c >= 0x21 && c <= 0x7e;
+      field[c] = c == '\t' || c == ' ' || (c >= 0x21 && c != 0x7f);
+      hex[c] = (c >= '0' && c <= '9') ? c - '0'
+               : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+               : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                        : -1;
+    }
+  }
+};
+constexpr CharTables kChars;
+
+inline bool is_tchar(char c) { return kChars.tchar[static_cast<unsigned char>(c)]; }
+inline bool is_target(char c) { return kChars.target[static_cast<unsigned char>(c)]; }
+inline bool is_field(char c) { return kChars.field[static_cast<unsigned char>(c)]; }
+inline int hex_value(char c) { return kChars.hex[static_cast<unsigned char>(c)]; }
+inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+// A path for absolute-form targets without one ("http://host"); never written to.
+constexpr char kRootPath[] = "/";
+
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Calls fn(element) for each non-empty element of a comma-separated list (RFC 9110 §5.6.1).
+template <class Fn>
+void for_each_element(std::string_view list, Fn&& fn) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view element = trim_ows(list.substr(0, comma));
+    if (!element.empty()) fn(element);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+Method method_of(std::string_view m, bool* known) {
+  *known = true;
+  switch (m.size()) {
+    case 3:
+      if (m == "GET") return Method::kGet;
+      if (m == "PUT") return Method::kPut;
+      break;
+    case 4:
+      if (m == "HEAD") return Method::kHead;
+      if (m == "POST") return Method::kPost;
+      break;
+    case 5:
+      if (m == "PATCH") return Method::kPatch;
+      break;
+    case 6:
+      if (m == "DELETE") return Method::kDelete;
+      break;
+    case 7:
+      if (m == "OPTIONS") return Method::kOptions;
+      break;
+  }
+  *known = false;
+  return Method::kGet;
+}
+
+ParseResult error(int status) {
+  ParseResult r;
+  r.status = ParseStatus::kError;
+  r.error_status = status;
+  return r;
+}
+
+ParseResult incomplete(std::size_t need) {
+  ParseResult r;
+  r.status = ParseStatus::kIncomplete;
+  r.need = need;
+  return r;
+}
+
+// Walks a chunked body starting at buf[start]. Returns the offset just past the trailer
+// section when complete, 0 when more bytes are needed, or -status on error. With `decode`,
+// chunk data is moved down to buf[start, start + *body_len).
+long scan_chunked(char* buf, std::size_t len, std::size_t start, const Limits& limits, bool decode,
+                  std::size_t* body_len) {
+  constexpr std::size_t kMaxChunkLine = 1024;  // size + extensions; generous, bounded
+  std::size_t p = start;
+  std::size_t out = start;
+  std::uint64_t total = 0;
+  for (;;) {
+    std::size_t line = p;
+    std::uint64_t size = 0;
+    bool too_big = false;
+    while (p < len && hex_value(buf[p]) >= 0) {
+      if (size > (std::uint64_t{1} << 56)) too_big = true;  // keeps size*16 from wrapping
+      else size = size * 16 + std::uint64_t(hex_value(buf[p]));
+      if (++p - line > kMaxChunkLine) return -400;
+    }
+    if (p >= len) return 0;
+    if (p == line) return -400;  // no hex digit
+    if (too_big || size > limits.max_body_bytes) return -413;
+    // chunk-ext: BWS ";" ... up to CR; validated as field characters.
+    while (p < len && is_ows(buf[p])) ++p;
+    if (p < len && buf[p] == ';') {
+      while (p < len && buf[p] != '\r') {
+        if (!is_field(buf[p])) return -400;
+        if (++p - line > kMaxChunkLine) return -400;
+      }
+    }
+    if (p >= len) return 0;
+    if (buf[p] != '\r') return -400;
+    if (p + 1 >= len) return 0;
+    if (buf[p + 1] != '\n') return -400;
+    p += 2;
+    if (size == 0) break;
+    total += size;
+    if (total > limits.max_body_bytes) return -413;
+    if (len - p < size + 2) return 0;
+    if (buf[p + size] != '\r' || buf[p + size + 1] != '\n') return -400;
+    if (decode) std::memmove(buf + out, buf + p, size);
+    out += size;
+    p += size + 2;
+  }
+  // Trailer section: field lines (validated, then ignored) up to an empty line.
+  std::size_t trailers = p;
+  for (;;) {
+    if (p >= len) return 0;
+    if (buf[p] == '\r') {
+      if (p + 1 >= len) return 0;
+      if (buf[p + 1] != '\n') return -400;
+      p += 2;
+      break;
+    }
+    std::size_t name = p;
+    while (p < len && is_tchar(buf[p])) ++p;
+    if (p >= len) return (p - trailers > limits.max_header_bytes) ? -431 : 0;
+    if (p == name || buf[p] != ':') return -400;
+    ++p;
+    while (p < len && is_field(buf[p])) {
+      if (++p - trailers > limits.max_header_bytes) return -431;
+    }
+    if (p >= len) return 0;
+    if (buf[p] != '\r') return -400;
+    if (p + 1 >= len) return 0;
+    if (buf[p + 1] != '\n') return -400;
+    p += 2;
+  }
+  *body_len = total;
+  return long(p);
+}
+
+// Status for a head that is not complete yet: too big already, a bare LF, or wait.
+ParseResult check_incomplete_head(const char* buf, std::size_t len, const Limits& limits) {
+  // A bare LF can never become valid: answer now rather than at the header timeout.
+  for (const char* nl = static_cast<const char*>(std::memchr(buf, '\n', len)); nl != nullptr;
+       nl = static_cast<const char*>(std::memchr(nl + 1, '\n', len - std::size_t(nl + 1 - buf)))) {
+    if (nl == buf || nl[-1] != '\r') return error(400);
+  }
+  const char* eol = static_cast<const char*>(std::memchr(buf, '\r', len));
+  if (eol == nullptr) {
+    // Still inside the request line: is the target already too long?
+    const char* sp = static_cast<const char*>(std::memchr(buf, ' ', len));
+    if (sp != nullptr && std::size_t(buf + len - (sp + 1)) > limits.max_uri_bytes) return error(414);
+  }
+  if (len >= limits.max_header_bytes) return error(431);
+  return incomplete(len + 1);
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+const HeaderField* ParsedRequest::find_header(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < header_count; ++i) {
+    if (iequals(headers[i].name, name)) return &headers[i];
+  }
+  return nullptr;
+}
+
+ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, ParsedRequest& out) noexcept {
+  // RFC 9112 §2.2: a server SHOULD ignore empty lines received before the request line
+  // (clients sometimes send a CRLF after a POST body).
+  std::size_t skip = 0;
+  while (skip + 1 < len && buf[skip] == '\r' && buf[skip + 1] == '\n' && skip < 8) skip += 2;
+  char* const head = buf + skip;
+  const std::size_t head_avail = len - skip;
+
+  const char* terminator = nullptr;
+  if (head_avail >= 4) {
+    terminator = static_cast<const char*>(memmem(head, head_avail, "\r\n\r\n", 4));
+  }
+  if (terminator == nullptr) {
+    ParseResult r = check_incomplete_head(head, head_avail, limits);
+    r.need += skip;
+    return r;
+  }
+  const std::size_t head_len = std::size_t(terminator - head) + 4;
+  if (head_len > limits.max_header_bytes) return error(431);
+  const char* const end = terminator + 2;  // one past the CRLF of the last line
+
+  out.reset();
+  const char* p = head;
+
+  // request-line = method SP request-target SP HTTP-version CRLF
+  const char* m = p;
+  while (is_tchar(*p)) ++p;
+  if (p == m || *p != ' ') return error(400);
+  out.method = std::string_view(m, std::size_t(p - m));
+  ++p;
+  const char* t = p;
+  while (is_target(*p)) ++p;
+  if (std::size_t(p - t) > limits.max_uri_bytes) return error(414);
+  if (p == t || *p != ' ') return error(400);
+  out.target = std::string_view(t, std::size_t(p - t));
+  ++p;
+  if (end - p < 10 || std::memcmp(p, "HTTP/", 5) != 0 || hex_value(p[5]) < 0 || p[5] > '9' ||
+      p[6] != '.' || hex_value(p[7]) < 0 || p[7] > '9' || p[8] != '\r' || p[9] != '\n') {
+    return error(400);
+  }
+  const int major = p[5] - '0';
+  out.minor_version = (p[7] - '0') >= 1 ? 1 : 0;
+  p += 10;
+
+  // Split the target into path and query. Origin-form "/p?q", asterisk-form "*" (OPTIONS
+  // only), absolute-form "http://host/p?q" (the path is taken from it).
+  std::string_view target = out.target;
+  if (target.front() != '/' && target != "*") {
+    std::size_t scheme = target.find("://");
+    if (scheme == std::string_view::npos || scheme == 0) return error(400);
+    for (std::size_t i = 0; i < scheme; ++i) {
+      char c = target[i];
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+      if (!ok) return error(400);
+    }
+    std::string_view rest = target.substr(scheme + 3);
+    std::size_t slash = rest.find_first_of("/?");
+    if (slash == 0) return error(400);  // no authority
+    target = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  std::size_t qmark = target.find('?');
+  if (qmark == std::string_view::npos) {
+    out.path = target;
+    out.query = std::string_view(target.data() + target.size(), 0);
+  } else {
+    out.path = target.substr(0, qmark);
+    out.query = target.substr(qmark + 1);
+  }
+  if (out.path.empty()) out.path = std::string_view(kRootPath, 1);
+  if (target.empty()) out.query = std::string_view(out.target.data() + out.target.size(), 0);
+
+  // field-line = field-name ":" OWS field-value OWS CRLF
+  int host_count = 0;
+  bool has_te = false, te_chunked_only = true;
+  std::size_t te_codings = 0;
+  bool conn_close = false, conn_keep_alive = false;
+  bool cl_error = false, cl_too_big = false;
+  std::int64_t content_length = -1;
+  while (p < end) {
+    if (p[0] == '\r') break;                  // the empty line (p[1] is '\n': it is the terminator)
+    if (is_ows(p[0])) return error(400);      // obs-fold, or whitespace before the first field
+    const char* n = p;
+    while (is_tchar(*p)) ++p;
+    if (p == n || *p != ':') return error(400);
+    std::string_view name(n, std::size_t(p - n));
+    ++p;
+    while (is_ows(*p)) ++p;
+    const char* v = p;
+    while (is_field(*p)) ++p;
+    if (p[0] != '\r' || p[1] != '\n') return error(400);  // CTL, NUL, bare CR or bare LF
+    const char* ve = p;
+    while (ve > v && is_ows(ve[-1])) --ve;
+    std::string_view value(v, std::size_t(ve - v));
+    p += 2;
+    if (out.header_count >= limits.max_header_fields || out.header_count >= kMaxHeaderFields) {
+      return error(431);
+    }
+    out.headers[out.header_count++] = HeaderField{name, value};
+
+    switch (lower(name[0])) {
+      case 'c':
+        if (iequals(name, "content-length")) {
+          if (value.empty()) cl_error = true;
+          for_each_element(value, [&](std::string_view e) {
+            std::int64_t n = 0;
+            for (char c : e) {
+              if (c < '0' || c > '9') { cl_error = true; return; }
+              if (n > (std::int64_t{1} << 50)) cl_too_big = true;
+              else n = n * 10 + (c - '0');
+            }
+            if (content_length >= 0 && n != content_length && !cl_too_big) cl_error = true;
+            content_length = n;
+          });
+        } else if (iequals(name, "connection")) {
+          for_each_element(value, [&](std::string_view e) {
+            if (iequals(e, "close")) conn_close = true;
+            else if (iequals(e, "keep-alive")) conn_keep_alive = true;
+          });
+        }
+        break;
+      case 't':
+        if (iequals(name, "transfer-encoding")) {
+          has_te = true;
+          for_each_element(value, [&](std::string_view e) {
+            ++te_codings;
+            if (!iequals(e, "chunked")) te_chunked_only = false;
+          });
+        }
+        break;
+      case 'h':
+        if (iequals(name, "host")) ++host_count;
+        break;
+    }
+  }
+  if (p != end) return error(400);  // cannot happen: the first CRLFCRLF ends the head
+
+  // Framing and semantics, in the order that gives the most specific answer.
+  if (has_te && content_length >= 0) return error(400);
+  if (cl_error) return error(400);
+  if (major != 1) return error(505);
+  if (has_te && out.minor_version == 0) return error(400);
+  if (has_te && (te_codings != 1 || !te_chunked_only)) return error(501);
+  if (out.minor_version == 1 && host_count != 1) return error(400);
+  if (host_count > 1) return error(400);
+  bool known = false;
+  out.method_id = method_of(out.method, &known);
+  if (!known) return error(501);
+  if (out.target == "*" && out.method_id != Method::kOptions) return error(400);
+  if (cl_too_big || (content_length >= 0 && std::uint64_t(content_length) > limits.max_body_bytes)) {
+    return error(413);
+  }
+  out.keep_alive = out.minor_version == 1 ? !conn_close : (conn_keep_alive && !conn_close);
+  out.content_length = content_length;
+  out.chunked = has_te;
+
+  const std::size_t body_start = skip + head_len;
+  ParseResult r;
+  if (content_length > 0) {
+    std::size_t total = body_start + std::size_t(content_length);
+    if (len < total) {
+      ParseResult r = incomplete(total);
+      r.head_done = true;
+      return r;
+    }
+    out.body = std::string_view(buf + body_start, std::size_t(content_length));
+    r.consumed = total;
+  } else if (has_te) {
+    std::size_t body_len = 0;
+    long done = scan_chunked(buf, len, body_start, limits, /*decode=*/false, &body_len);
+    if (done < 0) return error(int(-done));
+    if (done == 0) {
+      // Framing may add overhead to the body, but not without bound.
+      if (len - body_start > 2 * limits.max_body_bytes + 65536) return error(413);
+      ParseResult r = incomplete(len + 1);
+      r.head_done = true;
+      return r;
+    }
+    scan_chunked(buf, len, body_start, limits, /*decode=*/true, &body_len);
+    out.body = std::string_view(buf + body_start, body_len);
+    r.consumed = std::size_t(done);
+  } else {
+    out.body = std::string_view(buf + body_start, 0);
+    r.consumed = body_start;
+  }
+  r.status = ParseStatus::kComplete;
+  return r;
+}
+
+void terminate_fields(ParsedRequest& req) noexcept {
+  auto terminate = [](std::string_view v) {
+    if (v.data() != kRootPath) const_cast<char*>(v.data())[v.size()] = '\0';
+  };
+  terminate(req.method);
+  terminate(req.path);
+  terminate(req.query);
+  for (std::size_t i = 0; i < req.header_count; ++i) {
+    terminate(req.headers[i].name);
+    terminate(req.headers[i].value);
+  }
+}
+
+std::string_view reason_phrase(int status) noexcept {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+  }
+  return "Unknown";
+}
+
+}  // namespace cyn::http

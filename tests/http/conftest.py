@@ -1,0 +1,24 @@
+"""Fixtures for the black-box HTTP server tests (tests/http/); helpers live in httpkit.py."""
+
+import pytest
+
+from httpkit import Server
+
+
+@pytest.fixture
+def make_server():
+    servers = []
+
+    def make(*args, threads=2):
+        s = Server(*args, threads=threads)
+        servers.append(s)
+        return s
+
+    yield make
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture
+def server(make_server):
+    return make_server("--header-timeout", "2", "--idle-timeout", "5")
