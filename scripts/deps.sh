@@ -11,7 +11,7 @@ APT_PACKAGES=(
   golang-go
 )
 PIP_PACKAGES=(
-  "Cython==3.3.1" "pytest>=7" "pytest-xdist" "h11" "setuptools>=64" "wheel" "matplotlib"
+  "Cython==3.3.1" "pytest>=7" "pytest-xdist" "h11" "setuptools>=64" "wheel" "matplotlib" "gevent"
 )
 
 have_all_debs() {
@@ -37,7 +37,7 @@ PY=${PYTHON:-python3}
 if ! $PY - <<'PYEOF' 2>/dev/null
 import importlib.metadata as m, sys
 want = {"cython": "3.3.1"}
-for name in ("pytest", "h11", "setuptools", "wheel", "matplotlib", "pytest-xdist"):
+for name in ("pytest", "h11", "setuptools", "wheel", "matplotlib", "pytest-xdist", "gevent"):
     m.version(name)
 sys.exit(0 if m.version("cython") == want["cython"] else 1)
 PYEOF

@@ -21,6 +21,7 @@
 #include <mimalloc.h>
 
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <new>
 
@@ -33,6 +34,24 @@ std::int64_t* cyn_register_live_counter(void);
 // Number of live objects over all threads (exact when no thread allocates meanwhile).
 std::int64_t cyn_live_objects(void);
 }
+
+// Sanitizers cannot see inside mimalloc (it is not instrumented): TSan would report its reuse
+// of a block freed on another thread as a race and ASan would miss heap errors. Sanitizer
+// builds (CYN_SANITIZE) therefore use the C heap, which they intercept.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define CYN_HEAP_IS_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define CYN_HEAP_IS_MALLOC 1
+#endif
+#endif
+#ifdef CYN_HEAP_IS_MALLOC
+#define CYN_HEAP_MALLOC(n) std::malloc(n)
+#define CYN_HEAP_FREE(p) std::free(p)
+#else
+#define CYN_HEAP_MALLOC(n) mi_malloc(n)
+#define CYN_HEAP_FREE(p) mi_free(p)
+#endif
 
 namespace cyn {
 
@@ -48,7 +67,7 @@ inline void count_live(std::int64_t delta) noexcept {
 // Allocates `size` bytes for a nogil object (16-byte aligned: mimalloc's MI_MAX_ALIGN_SIZE)
 // and counts one live object. Throws std::bad_alloc when memory is exhausted.
 inline void* alloc_object(std::size_t size) {
-  void* p = mi_malloc(size);
+  void* p = CYN_HEAP_MALLOC(size);
   if (__builtin_expect(p == nullptr, 0)) throw std::bad_alloc();
   detail::count_live(1);
   return p;
@@ -57,7 +76,7 @@ inline void* alloc_object(std::size_t size) {
 // Frees memory from alloc_object() on any thread and counts one object fewer.
 inline void free_object(void* p) noexcept {
   if (p == nullptr) return;
-  mi_free(p);
+  CYN_HEAP_FREE(p);
   detail::count_live(-1);
 }
 
@@ -65,10 +84,10 @@ inline std::int64_t live_objects() noexcept { return cyn_live_objects(); }
 
 // Plain memory from the runtime heap (not counted): buffers, containers, bookkeeping.
 inline void* alloc_bytes(std::size_t size) {
-  void* p = mi_malloc(size);
+  void* p = CYN_HEAP_MALLOC(size);
   if (__builtin_expect(p == nullptr && size != 0, 0)) throw std::bad_alloc();
   return p;
 }
-inline void free_bytes(void* p) noexcept { mi_free(p); }
+inline void free_bytes(void* p) noexcept { CYN_HEAP_FREE(p); }
 
 }  // namespace cyn

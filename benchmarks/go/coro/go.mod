@@ -1,0 +1,3 @@
+module cynbench/coro
+
+go 1.19
