@@ -66,6 +66,7 @@ struct RunState {
   std::atomic<std::uint32_t> state{0};  // kRunning, then kDone or kDeadlock
   std::atomic<int> refs{2};             // run()'s and the task's
   std::exception_ptr error;             // a C++ exception that escaped the root
+  void* python_error = nullptr;         // a Python exception that escaped it (cyn_capture_error)
   static constexpr std::uint32_t kRunning = 0, kDone = 1, kDeadlock = 2;
   void unref() noexcept {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
@@ -391,7 +392,15 @@ void run_task_body(Task* t) {
       report_escaped_cpp_exception();
     }
   }
-  if (cyn_error_hint()) cyn_report_uncaught_error("coroutine");
+  if (cyn_error_hint()) {
+    // A Python exception escaped the body: run()'s root hands it to run()'s caller (see
+    // run_root), a spawned coroutine's is reported like an exception in a Python thread.
+    if (rs) {
+      rs->python_error = cyn_capture_error();
+    } else {
+      cyn_report_uncaught_error("coroutine");
+    }
+  }
   t->destroy(t);  // drops the argument references before anyone learns the task ended
   if (rs) {
     std::uint32_t expected = RunState::kRunning;
@@ -773,8 +782,14 @@ void run_root(Task* t) {
   // Take the exception out: the task may drop the last reference to `rs` on its thread, and
   // the exception object must die here, where it is rethrown.
   std::exception_ptr error = std::move(rs->error);
+  void* python_error = rs->python_error;
   rs->unref();
   if (state == RunState::kDeadlock) throw DeadlockError();
+  if (python_error != nullptr) {
+    // Raised again on this thread; Cython's `except +` lets a pending Python exception pass.
+    cyn_restore_error(python_error);
+    throw PythonErrorPending();
+  }
   if (error) std::rethrow_exception(error);
 }
 
