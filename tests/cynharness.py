@@ -9,6 +9,7 @@ import ctypes
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -83,6 +84,20 @@ class BuildError(Exception):
     pass
 
 
+def _has_extensions(folder, sources):
+    import glob
+    for source in sources:
+        name = os.path.splitext(os.path.basename(source))[0]
+        found = [p for p in glob.glob(os.path.join(folder, name + ".*.so")) if os.path.getsize(p) > 0]
+        if not found:
+            return False
+    return True
+
+
+def _is_built(folder, sources):
+    return os.path.exists(os.path.join(folder, ".built")) and _has_extensions(folder, sources)
+
+
 def build_modules(pyx_path):
     """Compiles `pyx_path` (and the modules it names in `# requires:`) into an importable
     folder; returns that folder. Raises BuildError with the compiler's output on failure."""
@@ -98,22 +113,31 @@ def build_modules(pyx_path):
         with open(path, "rb") as f:
             h.update(f.read())
     out_dir = os.path.join(CACHE_DIR, "%s-%s" % (module, h.hexdigest()[:16]))
-    stamp = os.path.join(out_dir, ".built")
-    if os.path.exists(stamp):
+    if _is_built(out_dir, sources):
         return out_dir
-    os.makedirs(out_dir, exist_ok=True)
+    # Build in a private folder and rename it into place: two processes building the same
+    # inputs at once (parallel test runs) never see each other's half-written files.
+    work_dir = "%s.tmp-%d" % (out_dir, os.getpid())
+    shutil.rmtree(work_dir, ignore_errors=True)
+    os.makedirs(work_dir)
     for path in sources + [os.path.join(source_dir, p) for p in pxds]:
-        with open(path, "rb") as src, open(os.path.join(out_dir, os.path.basename(path)), "wb") as dst:
-            dst.write(src.read())
+        shutil.copyfile(path, os.path.join(work_dir, os.path.basename(path)))
     cmd = [sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3"]
     cmd += [os.path.basename(s) for s in sources]
-    proc = subprocess.run(cmd, cwd=out_dir, env=compiler_env(), capture_output=True, text=True,
+    proc = subprocess.run(cmd, cwd=work_dir, env=compiler_env(), capture_output=True, text=True,
                           timeout=900)
-    if proc.returncode != 0:
+    if proc.returncode != 0 or not _has_extensions(work_dir, sources):
+        shutil.rmtree(work_dir, ignore_errors=True)
         raise BuildError("build of %s failed (exit %d):\n%s\n%s" % (
             os.path.basename(pyx_path), proc.returncode, proc.stdout[-20000:], proc.stderr[-20000:]))
-    with open(stamp, "w") as f:
+    with open(os.path.join(work_dir, ".built"), "w") as f:
         f.write("ok\n")
+    try:
+        os.rename(work_dir, out_dir)
+    except OSError:              # another process finished the same build first
+        shutil.rmtree(work_dir, ignore_errors=True)
+        if not _is_built(out_dir, sources):
+            raise
     return out_dir
 
 
