@@ -51,6 +51,10 @@ class Object {
 
   std::uint64_t refcount() const noexcept { return refcount_.load(std::memory_order_relaxed); }
 
+  // The Python wrapper type (a PyTypeObject*) of the object's dynamic class, for classes
+  // compiled by the cyn overlay; nullptr for runtime classes without a wrapper.
+  virtual void* python_type() const noexcept { return nullptr; }
+
   static void* operator new(std::size_t size) { return alloc_object(size); }
   static void operator delete(void* p) noexcept { free_object(p); }
   static void* operator new(std::size_t, void* where) noexcept { return where; }

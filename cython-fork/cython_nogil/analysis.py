@@ -1,0 +1,624 @@
+"""Stage: analysis — expressions on nogil references (type analysis and inference).
+
+Every patch here first asks whether a nogil reference is involved and otherwise runs the
+upstream method untouched, so modules without nogil classes analyse exactly as before.
+
+What it teaches Cython:
+* `Point(args)` constructs: `cyn::make<Point>(args)`, and `p = Point()` infers `Point`;
+* `p.x` / `p.m()` go through `->`, with a None check (AttributeError) unless the object is
+  known not to be None (`self`, a fresh construction) or `nonecheck=False` is given;
+* `Base.method(self, ...)` calls the base implementation non-virtually;
+* `None` converts to a reference; `is`, `is not`, `==`/`!=` compare identities;
+* `isinstance(o, Point)`, `<Point>o` (unchecked) and `<Point?>o` (checked, TypeError);
+* temps holding references are moved into their destination, not copied.
+"""
+from Cython.Compiler import ExprNodes, PyrexTypes, Nodes, Options, TypeInference, Builtin
+from Cython.Compiler.Errors import error
+
+from .types import NogilRefType, is_nogil_ref
+
+
+def _nonecheck_enabled(env):
+    # upstream's default for 'nonecheck' is False; the overlay changes the default to None
+    # ("not given") so that nogil references are checked unless the user says False.
+    return env.directives.get('nonecheck') is not False
+
+
+def _known_not_none(node):
+    if isinstance(node, ExprNodes.NameNode) and node.entry is not None \
+            and getattr(node.entry, 'is_nogil_self', False):
+        return True
+    if isinstance(node, NogilConstructNode):
+        return True
+    if isinstance(node, (ExprNodes.CoerceToTempNode, ExprNodes.CloneNode)):
+        return _known_not_none(node.arg)
+    return False
+
+
+# ------------------------------------------------------------------------- nodes
+class NogilNullNode(ExprNodes.ExprNode):
+    """`None` where a nogil reference is expected: `nullptr`."""
+    subexprs = []
+    is_none = 1
+
+    def __init__(self, pos, type):
+        super().__init__(pos, type=type)
+        self.constant_result = None
+
+    def analyse_types(self, env):
+        return self
+
+    def may_be_none(self):
+        return True
+
+    def calculate_result_code(self):
+        return "nullptr"
+
+    def generate_result_code(self, code):
+        pass
+
+
+class NogilConstructNode(ExprNodes.SimpleCallNode):
+    """`Point(args)` -> `cyn::make<Point>(args)`: a temp holding the new reference.
+
+    `__init__` may raise: like every nogil-class method it reports through the error hint,
+    so the construction is followed by `CYN_ERROR_PENDING()` (see emit.py)."""
+
+    def may_be_none(self):
+        return False
+
+    def nogil_check(self, env):
+        pass
+
+    def infer_type(self, env):
+        return self.type
+
+
+class NogilIdentityNode(ExprNodes.ExprNode):
+    """`a is b`, `a is not b`, `a == None`... on nogil references (no GIL)."""
+    subexprs = ['operand1', 'operand2']
+    type = PyrexTypes.c_bint_type
+
+    def analyse_types(self, env):
+        return self
+
+    def nogil_check(self, env):
+        pass
+
+    def calculate_result_code(self):
+        op = "==" if self.operator in ('is', '==') else "!="
+        return "(cyn::cy::ptr(%s) %s cyn::cy::ptr(%s))" % (
+            self.operand1.result(), op, self.operand2.result())
+
+    def generate_result_code(self, code):
+        pass
+
+
+class NogilIsInstanceNode(ExprNodes.ExprNode):
+    """`isinstance(o, Point)` on a nogil reference."""
+    subexprs = ['arg']
+    type = PyrexTypes.c_bint_type
+
+    def nogil_check(self, env):
+        pass
+
+    def calculate_result_code(self):
+        return "cyn::cy::isinstance<%s>(%s)" % (
+            self.target.struct_type.empty_declaration_code(), self.arg.result())
+
+    def generate_result_code(self, code):
+        pass
+
+
+class NogilCastNode(ExprNodes.ExprNode):
+    """`<Point>o` (unchecked) or `<Point?>o` (TypeError unless o is None or a Point)."""
+    subexprs = ['arg']
+    is_temp = True
+
+    def nogil_check(self, env):
+        pass
+
+    def may_be_none(self):
+        return self.arg.may_be_none()
+
+    def generate_result_code(self, code):
+        st = self.type.struct_type.empty_declaration_code()
+        if self.checked:
+            code.putln("if (unlikely(!cyn::cy::castable<%s>(%s))) { cyn::cy::raise_bad_cast(\"%s\"); %s }"
+                       % (st, self.arg.result(), self.type.display_name(), code.error_goto(self.pos)))
+        code.putln("%s = cyn::cy::cast<%s>(%s);" % (self.result(), st, self.arg.result()))
+
+
+class NogilNoneCheckNode(ExprNodes.ExprNode):
+    """Raises AttributeError when the reference is None, else passes it through.
+
+    A predictable branch and a cold call; the GIL is taken only to raise."""
+    subexprs = ['arg']
+
+    def __init__(self, arg, attribute):
+        super().__init__(arg.pos, arg=arg, type=arg.type, attribute=attribute)
+        self.is_temp = False
+
+    def analyse_types(self, env):
+        return self
+
+    def nogil_check(self, env):
+        pass
+
+    def may_be_none(self):
+        return False
+
+    def is_simple(self):
+        return self.arg.is_simple()
+
+    def result_in_temp(self):
+        return self.arg.result_in_temp()
+
+    def calculate_result_code(self):
+        return self.arg.result()
+
+    def generate_result_code(self, code):
+        code.putln("if (unlikely(!%s)) { cyn::cy::raise_none_attribute(\"%s\"); %s }" % (
+            self.arg.result(), self.attribute, code.error_goto(self.pos)))
+
+
+# ------------------------------------------------------------------------- patches
+def install():
+    Options._directive_defaults['nonecheck'] = None
+
+    # ---- Point(args) ----------------------------------------------------------------
+    upstream_atc = ExprNodes.CallNode.analyse_as_type_constructor
+
+    def analyse_as_type_constructor(self, env):
+        if _named_nogil_type(self.function, env) is None:
+            return upstream_atc(self, env)
+        t = self.function.analyse_as_type(env)
+        if not is_nogil_ref(t):
+            return upstream_atc(self, env)
+        args, kwds = self.explicit_args_kwds()
+        if kwds:
+            error(self.pos, "keyword arguments are not supported when constructing nogil "
+                            "class '%s'" % t)
+            return NogilNullNode(self.pos, PyrexTypes.error_type)
+        st = t.struct_type
+        if st.scope is None:
+            error(self.pos, "nogil class '%s' is declared but not defined" % t)
+            return NogilNullNode(self.pos, PyrexTypes.error_type)
+        args = [a.analyse_types(env) for a in args]
+        constructor = _find_constructor(st)
+        if constructor is None:
+            if args:
+                error(self.pos, "nogil class '%s' takes no constructor arguments" % t)
+            ctype = PyrexTypes.CFuncType(PyrexTypes.c_void_type, [], nogil=1)
+            ctype.exception_check = False
+        else:
+            ctype = constructor.type
+        # Cython's C call analysis does argument coercion and optional arguments; the
+        # callee is the runtime's make<T>, which forwards to the C++ constructor.
+        call = NogilConstructNode(self.pos, function=ExprNodes.RawCNameExprNode(
+            self.function.pos, ctype), args=args)
+        call.function.entry = constructor
+        call.function.set_cname("cyn::make<%s>" % st.empty_declaration_code())
+        call.analysed = True
+        call.analyse_c_function_call(env)
+        if call.type.is_error:
+            return call
+        call.type = t
+        call.is_temp = True
+        return call
+
+    ExprNodes.CallNode.analyse_as_type_constructor = analyse_as_type_constructor
+
+    # ---- inference --------------------------------------------------------------
+    upstream_infer = ExprNodes.CallNode.infer_type
+
+    def infer_type(self, env):
+        if _named_nogil_type(self.function, env) is not None:
+            t = self.function.analyse_as_type(env)
+            if is_nogil_ref(t):
+                return t
+        return upstream_infer(self, env)
+
+    ExprNodes.CallNode.infer_type = infer_type
+
+    upstream_safe_spanning = TypeInference.safe_spanning_type
+
+    def safe_spanning_type(types, might_overflow, scope):
+        result = TypeInference.simply_type(_reduce_spanning(types))
+        if is_nogil_ref(result):
+            return result
+        return upstream_safe_spanning(types, might_overflow, scope)
+
+    TypeInference.safe_spanning_type = safe_spanning_type
+
+    upstream_cmp_infer = ExprNodes.PrimaryCmpNode.infer_type
+
+    def cmp_infer_type(self, env):
+        if self.operator in ('is', 'is_not', '==', '!=') and not self.cascade:
+            if _infers_nogil_ref(self.operand1, env) or _infers_nogil_ref(self.operand2, env):
+                return PyrexTypes.c_bint_type
+        return upstream_cmp_infer(self, env)
+
+    ExprNodes.PrimaryCmpNode.infer_type = cmp_infer_type
+
+    # ---- attributes -------------------------------------------------------------
+    upstream_analyse_attribute = ExprNodes.AttributeNode.analyse_attribute
+
+    def analyse_attribute(self, env, obj_type=None):
+        t = obj_type if obj_type is not None else getattr(self.obj, 'type', None)
+        upstream_analyse_attribute(self, env, obj_type)
+        if is_nogil_ref(t):
+            self.op = "->"
+            if self.is_py_attr:
+                return
+            if self.entry is None:
+                if not getattr(self, '_cyn_reported', False):
+                    error(self.pos, "nogil class '%s' has no attribute '%s'" % (t, self.attribute))
+                    self._cyn_reported = True
+                self.type = PyrexTypes.error_type
+
+    ExprNodes.AttributeNode.analyse_attribute = analyse_attribute
+
+    upstream_analyse_python_attribute = ExprNodes.AttributeNode.analyse_as_python_attribute
+
+    def analyse_as_python_attribute(self, env, obj_type=None, immutable_obj=False):
+        t = obj_type if obj_type is not None else self.obj.type
+        if is_nogil_ref(t):
+            if not getattr(self, '_cyn_reported', False):
+                error(self.pos, "nogil class '%s' has no attribute '%s'" % (t, self.attribute))
+                self._cyn_reported = True
+            self.type = PyrexTypes.error_type
+            self.is_py_attr = 0
+            self.member = self.attribute
+            return
+        return upstream_analyse_python_attribute(self, env, obj_type, immutable_obj)
+
+    ExprNodes.AttributeNode.analyse_as_python_attribute = analyse_as_python_attribute
+
+    upstream_nonecheck = ExprNodes.AttributeNode.wrap_obj_in_nonecheck
+
+    def wrap_obj_in_nonecheck(self, env):
+        if is_nogil_ref(self.obj.type) and not self.is_py_attr:
+            if _nonecheck_enabled(env) and not _known_not_none(self.obj):
+                self.obj = NogilNoneCheckNode(self.obj, self.attribute)
+            return
+        return upstream_nonecheck(self, env)
+
+    ExprNodes.AttributeNode.wrap_obj_in_nonecheck = wrap_obj_in_nonecheck
+
+    # ---- Base.method(self, ...) and isinstance(o, Cls) -------------------------
+    upstream_call_analyse = ExprNodes.SimpleCallNode.analyse_types
+
+    def call_analyse_types(self, env):
+        if not self.analysed:
+            replaced = _analyse_nogil_special_call(self, env)
+            if replaced is not None:
+                return replaced
+        return upstream_call_analyse(self, env)
+
+    ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
+
+    # ---- the class name used as a Python value is the wrapper type -------------
+    upstream_name_analyse = ExprNodes.NameNode.analyse_types
+
+    def name_analyse_types(self, env):
+        entry = self.entry or env.lookup(self.name)
+        if entry is not None and entry.is_type and is_nogil_ref(entry.type):
+            info = entry.type.wrapper
+            if info is not None and info.wrapper_entry is not None:
+                self.entry = info.wrapper_entry
+        return upstream_name_analyse(self, env)
+
+    ExprNodes.NameNode.analyse_types = name_analyse_types
+
+    # ---- None -------------------------------------------------------------------
+    upstream_none_coerce = ExprNodes.NoneNode.coerce_to
+
+    def none_coerce_to(self, dst_type, env):
+        if is_nogil_ref(dst_type):
+            return NogilNullNode(self.pos, dst_type)
+        return upstream_none_coerce(self, dst_type, env)
+
+    ExprNodes.NoneNode.coerce_to = none_coerce_to
+
+    upstream_coerce = ExprNodes.ExprNode.coerce_to
+
+    def coerce_to(self, dst_type, env):
+        src = self.type
+        if is_nogil_ref(dst_type) and is_nogil_ref(src):
+            if src.is_subclass_of(dst_type):
+                return self
+            error(self.pos, "Cannot assign type '%s' to '%s'" % (src, dst_type))
+            self.type = PyrexTypes.error_type
+            return self
+        return upstream_coerce(self, dst_type, env)
+
+    ExprNodes.ExprNode.coerce_to = coerce_to
+
+    # ---- comparisons ------------------------------------------------------------
+    upstream_cmp_analyse = ExprNodes.PrimaryCmpNode.analyse_types
+
+    def cmp_analyse_types(self, env):
+        if self.cascade or self.operator not in ('is', 'is_not', '==', '!='):
+            return upstream_cmp_analyse(self, env)
+        # Decide from inferred types, before analysing anything: analysing the operands here
+        # and again in upstream changes some trees (an IndexNode re-analysed gets another
+        # index type), and code without nogil classes must stay byte-identical.
+        if not (_infers_nogil_ref(self.operand1, env) or _infers_nogil_ref(self.operand2, env)):
+            return upstream_cmp_analyse(self, env)
+        o1 = self.operand1.analyse_types(env)
+        o2 = self.operand2.analyse_types(env)
+        t1, t2 = o1.type, o2.type
+        if not (is_nogil_ref(t1) or is_nogil_ref(t2)):
+            # inference said reference, analysis disagrees: an upstream comparison after all
+            self.operand1, self.operand2 = o1, o2
+            return upstream_cmp_analyse(self, env)
+        if is_nogil_ref(t1) and o2.is_none:
+            o2 = NogilNullNode(o2.pos, t1)
+        elif is_nogil_ref(t2) and o1.is_none:
+            o1 = NogilNullNode(o1.pos, t2)
+        elif not (is_nogil_ref(t1) and is_nogil_ref(t2)):
+            error(self.pos, "Cannot compare '%s' with '%s'" % (t1, t2))
+            self.type = PyrexTypes.error_type
+            return self
+        return NogilIdentityNode(self.pos, operator=self.operator, operand1=o1, operand2=o2)
+
+    ExprNodes.PrimaryCmpNode.analyse_types = cmp_analyse_types
+
+    # ---- casts ------------------------------------------------------------------
+    upstream_cast_analyse = ExprNodes.TypecastNode.analyse_types
+
+    def cast_analyse_types(self, env):
+        if self.type is None:
+            base_type = self.base_type.analyse(env)
+            _, self.type = self.declarator.analyse(base_type, env)
+        if is_nogil_ref(self.type):
+            operand = self.operand.analyse_types(env)
+            if operand.is_none:
+                return NogilNullNode(self.pos, self.type)
+            if is_nogil_ref(operand.type):
+                a, b = operand.type.struct_type, self.type.struct_type
+                if not (a.same_as(b) or a.is_subclass(b) or b.is_subclass(a)):
+                    error(self.pos, "Cannot cast '%s' to unrelated nogil class '%s'"
+                          % (operand.type, self.type))
+                return NogilCastNode(self.pos, arg=operand, type=self.type,
+                                     checked=bool(self.typecheck))
+            if operand.type.is_pyobject and self.type.wrapper is not None:
+                return operand.coerce_to(self.type, env)
+            error(self.pos, "Cannot cast '%s' to nogil class '%s'" % (operand.type, self.type))
+            self.type = PyrexTypes.error_type
+            return self
+        node = upstream_cast_analyse(self, env)
+        if node is self and is_nogil_ref(self.operand.type) and not self.type.is_pyobject \
+                and not self.type.is_error:
+            error(self.pos, "Cannot cast nogil class '%s' to '%s'" % (self.operand.type, self.type))
+            self.type = PyrexTypes.error_type
+        return node
+
+    ExprNodes.TypecastNode.analyse_types = cast_analyse_types
+
+    # ---- Channel[int] as a type -------------------------------------------------
+    upstream_index_as_type = ExprNodes.IndexNode.analyse_as_type
+
+    def index_analyse_as_type(self, env):
+        if _named_nogil_type(self.base, env) is None:
+            return upstream_index_as_type(self, env)
+        base_type = self.base.analyse_as_type(env)
+        if is_nogil_ref(base_type):
+            values = self.index.args if self.index.is_sequence_constructor else [self.index]
+            tnode = Nodes.TemplatedTypeNode(pos=self.pos, positional_args=values, keyword_args=None)
+            st = tnode.analyse(env, base_type=base_type.struct_type)
+            if st is None or st.is_error:
+                return st
+            return base_type._derived(st)
+        return upstream_index_as_type(self, env)
+
+    ExprNodes.IndexNode.analyse_as_type = index_analyse_as_type
+
+    upstream_templated_analyse = Nodes.TemplatedTypeNode.analyse
+
+    def templated_analyse(self, env, could_be_name=False, base_type=None):
+        if base_type is None:
+            base_type = self.base_type_node.analyse(env)     # as upstream does, once
+            if is_nogil_ref(base_type):
+                st = upstream_templated_analyse(self, env, could_be_name,
+                                                base_type=base_type.struct_type)
+                if st is None or st.is_error:
+                    return st
+                self.type = base_type._derived(st)
+                return self.type
+        return upstream_templated_analyse(self, env, could_be_name, base_type)
+
+    Nodes.TemplatedTypeNode.analyse = templated_analyse
+
+    upstream_build_call = ExprNodes.build_c_call_code
+
+    def build_c_call_code(func_type, function_cname, args, opt_arg_struct_cname=None,
+                          is_wrapper_call=False):
+        code = upstream_build_call(func_type, function_cname, args, opt_arg_struct_cname,
+                                   is_wrapper_call)
+        if function_cname.startswith("cyn::make<") and func_type.optional_arg_count \
+                and code.endswith("NULL)"):
+            # make<T> forwards its arguments: a bare NULL would deduce as an integer
+            code = code[:-len("NULL)")] + "nullptr)"
+        return code
+
+    ExprNodes.build_c_call_code = build_c_call_code
+
+    # ---- temps are moved, not copied ------------------------------------------
+    upstream_move = ExprNodes.ExprNode._make_move_result_rhs
+
+    def _make_move_result_rhs(self, result, optional=False):
+        if optional and self.is_temp and is_nogil_ref(self.type):
+            self.has_temp_moved = True
+            return "std::move(%s)" % result
+        return upstream_move(self, result, optional)
+
+    ExprNodes.ExprNode._make_move_result_rhs = _make_move_result_rhs
+
+
+def _named_nogil_type(node, env):
+    """The nogil reference type that `node` names (`Name`, `module.Name`, or either indexed
+    `X[...]`), found by symbol lookup only: no analysis, so no side effect on nodes that turn
+    out to be ordinary code (upstream analyses them afterwards exactly as before)."""
+    if isinstance(node, ExprNodes.NameNode):
+        e = env.lookup(node.name)
+        return e.type if e is not None and e.is_type and is_nogil_ref(e.type) else None
+    if isinstance(node, ExprNodes.AttributeNode) and isinstance(node.obj, ExprNodes.NameNode):
+        e = env.lookup(node.obj.name)
+        mod = e.as_module if e is not None else None
+        if mod is not None:
+            e2 = mod.lookup_here(node.attribute)
+            return e2.type if e2 is not None and e2.is_type and is_nogil_ref(e2.type) else None
+        return None
+    if isinstance(node, ExprNodes.IndexNode):
+        return _named_nogil_type(node.base, env)
+    return None
+
+
+def _static_nogil_type(node, env):
+    """The nogil reference type of expression `node`, found by symbol lookups only (names,
+    fields, method results, array items, casts, constructions); None when it is not one or
+    cannot be told this way.  Neither analysis nor inference runs: both have side effects on
+    some upstream nodes, and code without nogil classes must compile byte-identically."""
+    if isinstance(node, ExprNodes.NameNode):
+        e = env.lookup(node.name)
+        if e is None or e.is_type:
+            return None
+        t = e.type
+        if t is not None and t.is_cfunction:
+            return None
+        return t if is_nogil_ref(t) else None
+    if isinstance(node, ExprNodes.AttributeNode):
+        obj_t = _static_nogil_type(node.obj, env)
+        if obj_t is None or obj_t.scope is None:
+            return None
+        e = obj_t.scope.lookup(node.attribute)
+        return e.type if e is not None and is_nogil_ref(e.type) else None
+    if isinstance(node, ExprNodes.SimpleCallNode):
+        fn = node.function
+        t = _named_nogil_type(fn, env)
+        if t is not None:
+            return t                                   # a construction
+        if isinstance(fn, ExprNodes.AttributeNode):
+            obj_t = _static_nogil_type(fn.obj, env)
+            if obj_t is not None and obj_t.scope is not None:
+                e = obj_t.scope.lookup(fn.attribute)
+                if e is not None and e.type.is_cfunction and is_nogil_ref(e.type.return_type):
+                    return e.type.return_type
+            return None
+        if isinstance(fn, ExprNodes.NameNode):
+            e = env.lookup(fn.name)
+            if e is not None and e.type is not None and e.type.is_cfunction \
+                    and is_nogil_ref(e.type.return_type):
+                return e.type.return_type
+        return None
+    if isinstance(node, ExprNodes.IndexNode) and isinstance(node.base, ExprNodes.NameNode):
+        e = env.lookup(node.base.name)
+        t = e.type if e is not None and not e.is_type else None
+        if t is not None and (t.is_array or t.is_ptr) and is_nogil_ref(t.base_type):
+            return t.base_type
+        return None
+    if isinstance(node, ExprNodes.TypecastNode):
+        base = getattr(node.base_type, 'name', None)
+        if base is not None:
+            e = env.lookup(base)
+            if e is not None and e.is_type and is_nogil_ref(e.type):
+                return e.type
+        return None
+    if isinstance(node, (NogilConstructNode, NogilCastNode, NogilNoneCheckNode, NogilNullNode)):
+        return node.type if is_nogil_ref(node.type) else None
+    return None
+
+
+def _infers_nogil_ref(node, env):
+    return _static_nogil_type(node, env) is not None
+
+
+def _find_constructor(st):
+    """The `__init__` a construction runs: the class's own, else the nearest base's."""
+    while st is not None and st.scope is not None:
+        c = st.scope.lookup_here("<init>")
+        if c is not None:
+            return c
+        bases = [b for b in st.base_classes if getattr(b, 'is_nogil_struct', False)]
+        st = bases[0] if bases else None
+    return None
+
+
+def _is_builtin(entry):
+    return entry is None or entry.is_builtin or getattr(entry.scope, 'is_builtin_scope', False)
+
+
+def _reduce_spanning(types):
+    from functools import reduce
+    return reduce(TypeInference.find_spanning_type, types)
+
+
+def _analyse_nogil_special_call(node, env):
+    fn = node.function
+    # Base.method(self, args) -> self->Base::method(args)
+    if isinstance(fn, ExprNodes.AttributeNode) and _named_nogil_type(fn.obj, env) is not None:
+        t = fn.obj.analyse_as_type(env)
+        if is_nogil_ref(t):
+            st = t.struct_type
+            entry = st.scope.lookup(fn.attribute) if st.scope else None
+            if entry is None or not entry.type.is_cfunction:
+                error(fn.pos, "nogil class '%s' has no method '%s'" % (t, fn.attribute))
+                node.type = PyrexTypes.error_type
+                return node
+            if not node.args:
+                error(node.pos, "calling '%s.%s' needs the object as first argument"
+                      % (t, fn.attribute))
+                node.type = PyrexTypes.error_type
+                return node
+            self_arg = node.args[0].analyse_types(env)
+            if not (is_nogil_ref(self_arg.type) and self_arg.type.is_subclass_of(t)):
+                error(self_arg.pos, "first argument of '%s.%s' must be a '%s'"
+                      % (t, fn.attribute, t))
+                node.type = PyrexTypes.error_type
+                return node
+            attr = ExprNodes.AttributeNode(fn.pos, obj=self_arg, attribute=fn.attribute)
+            attr.is_called = 1
+            attr.entry = entry
+            attr.type = entry.type
+            attr.op = "->"
+            attr.is_py_attr = 0
+            base_cname = st.empty_declaration_code()
+            attr.member = "%s::%s" % (base_cname, entry.cname)
+            if _nonecheck_enabled(env) and not _known_not_none(self_arg):
+                attr.obj = NogilNoneCheckNode(self_arg, fn.attribute)
+            call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=node.args[1:])
+            call.analysed = True
+            call.args = [a.analyse_types(env) for a in call.args]
+            call.analyse_c_function_call(env)
+            return call
+    # len(ref) -> ref.__len__() when the class declares __len__ (extern classes: len(ch))
+    if isinstance(fn, ExprNodes.NameNode) and fn.name == 'len' and len(node.args) == 1:
+        entry = env.lookup(fn.name)
+        if _is_builtin(entry) and _infers_nogil_ref(node.args[0], env):
+            arg = node.args[0].analyse_types(env)
+            if is_nogil_ref(arg.type):
+                scope = arg.type.scope
+                if scope is None or scope.lookup('__len__') is None:
+                    error(node.pos, "object of nogil class '%s' has no len()" % arg.type)
+                    node.type = PyrexTypes.error_type
+                    return node
+                attr = ExprNodes.AttributeNode(fn.pos, obj=arg, attribute='__len__')
+                call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=[])
+                return call.analyse_types(env)
+    # isinstance(ref, Cls)
+    if isinstance(fn, ExprNodes.NameNode) and fn.name == 'isinstance' and len(node.args) == 2:
+        entry = env.lookup(fn.name)
+        if _is_builtin(entry) and _named_nogil_type(node.args[1], env) is not None:
+            target = node.args[1].analyse_as_type(env)
+            if is_nogil_ref(target):
+                arg = node.args[0].analyse_types(env)
+                if is_nogil_ref(arg.type):
+                    return NogilIsInstanceNode(node.pos, arg=arg, target=target)
+                if arg.type.is_pyobject and target.wrapper is not None:
+                    return None   # Python object: the wrapper type answers
+                error(node.pos, "isinstance() of '%s' against nogil class '%s'" % (arg.type, target))
+                node.type = PyrexTypes.error_type
+                return node
+    return None

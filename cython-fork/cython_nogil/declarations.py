@@ -1,0 +1,326 @@
+"""Stage: declarations — declares a nogil class in Cython's symbol tables.
+
+A nogil class becomes two entries in the enclosing (module) scope:
+
+* a hidden C++ struct entry (key `nogil struct NAME`, never spelled by users), declared with
+  Cython's cppclass machinery so fields and methods live in a `CppClassScope`, and
+* the user-visible type entry `NAME`, bound to `types.NogilRefType`.
+
+The struct's first base is `cyn::Object` (declared once per module as an extern class) or
+the struct of the nogil base class.  Inside the class scope `self` is an alias of `this`
+typed as the reference type, so `self.x` reads `this->x` and `self` can be passed on as a
+reference.  The checks that need the declared scope (Python-object fields, bases that are
+not nogil classes, methods without `self`, incompatible overrides, C++ mode) run here, so
+their errors name the line and column of the offending declaration.
+"""
+from Cython.Compiler import Nodes, PyrexTypes, Symtab
+from Cython.Compiler.Errors import error
+from Cython.Compiler.StringEncoding import EncodedString
+
+from .types import NogilRefType, OBJECT_CNAME, is_nogil_ref
+
+STRUCT_KEY = "nogil struct %s"          # scope key of the hidden struct entry
+OBJECT_KEY = "nogil struct <cyn::Object>"
+
+
+def object_struct_type(env):
+    """The extern CppClassType for cyn::Object, declared once in the module scope."""
+    mod = env.global_scope()
+    entry = mod.lookup_here(OBJECT_KEY)
+    if entry is None:
+        scope = Symtab.CppClassScope("Object", mod)
+        old = mod.in_cinclude
+        mod.in_cinclude = 1
+        try:
+            entry = mod.declare_cpp_class(OBJECT_KEY, scope, None, cname=OBJECT_CNAME,
+                                          visibility='extern')
+        finally:
+            mod.in_cinclude = old
+        scope.type = entry.type
+        entry.type.name = "object"
+    return entry.type
+
+
+def use_runtime_header(env):
+    env.global_scope().add_include_file("cyn/cython.hpp")
+
+
+class NogilClassNode(Nodes.CppClassNode):
+    """`cdef class NAME(BASE) nogil:` (defined, or extern when `is_extern`).
+
+    name                 user-visible name
+    cname                C++ name of the struct (namespace-qualified for extern classes)
+    base_names           [(pos, [dotted name])]
+    attributes           field / method declarations (None: forward declaration)
+    py_methods           [DefNode]   Python-only `def` methods, for the wrapper
+    field_visibility     {name: 'public'|'readonly'}
+    cpdef_names          {name}      methods also exposed on the wrapper
+    methods_without_self [(pos, name)]
+    """
+    child_attrs = ['body', 'wrapper_node']
+    wrapper_node = None
+    body = None
+    ref_type = None
+    scope = None
+
+    # --------------------------------------------------------------- declare
+    def declare(self, env):
+        self._declare_struct_and_ref(env, scope=None)
+
+    def _declare_struct_and_ref(self, env, scope, base_types=()):
+        key = EncodedString(STRUCT_KEY % self.name)
+        template_types = None
+        if self.templates:
+            template_types = [PyrexTypes.TemplatePlaceholderType(n, not req)
+                              for n, req in self.templates]
+        cname = self.cname or self.name
+        old = env.in_cinclude
+        if self.is_extern:
+            env.in_cinclude = 1
+        try:
+            entry = env.declare_cpp_class(key, scope, self.pos, cname, base_classes=base_types,
+                                          visibility='extern' if self.is_extern else 'private',
+                                          templates=template_types)
+        finally:
+            env.in_cinclude = old
+        if entry is None:
+            return None
+        st = entry.type
+        st.name = self.name
+        st.is_nogil_struct = True
+        st.nogil_defined_here = not self.is_extern and not self.in_pxd
+        ref_entry = env.lookup_here(self.name)
+        if ref_entry is None:
+            ref = NogilRefType(st, self.name)
+            ref.is_extern = self.is_extern
+            st.nogil_ref_type = ref
+            ref_entry = env.declare_type(self.name, ref, self.pos, cname=cname,
+                                         visibility='extern' if self.is_extern else 'private',
+                                         defining=scope is not None)
+        elif not is_nogil_ref(ref_entry.type):
+            error(self.pos, "'%s' redeclared" % self.name)
+            return None
+        self.ref_type = ref_entry.type
+        st.nogil_ref_type = ref_entry.type
+        self.entry = entry
+        return entry
+
+    # --------------------------------------------------------------- analyse
+    def analyse_declarations(self, env):
+        use_runtime_header(env)
+        if not env.is_cpp():
+            error(self.pos, "nogil class '%s' needs C++: compile with --cplus or "
+                            "'# distutils: language = c++'" % self.name)
+        base_types = self._analyse_bases(env)
+        scope = None
+        declared = env.lookup_here(EncodedString(STRUCT_KEY % self.name))
+        if (declared is not None and declared.type.scope is not None and not self.in_pxd
+                and not getattr(declared, 'defined_in_pxd', False)):
+            error(self.pos, "nogil class '%s' is already defined" % self.name)
+            self.entry = None
+            self.body = Nodes.StatListNode(self.pos, stats=[])
+            return
+        if (declared is not None and not self.in_pxd and not self.is_extern
+                and getattr(declared, 'defined_in_pxd', False) and declared.type.scope is not None):
+            # declared in this module's .pxd, defined here: complete the declared scope
+            return self._define_declared(env, declared)
+        if self.attributes is not None:
+            tnames = [n for n, _ in self.templates] if self.templates else None
+            scope = Symtab.CppClassScope(self.name, env, templates=tnames)
+            scope.nogil_class_node = self
+        entry = self._declare_struct_and_ref(env, scope, base_types)
+        if entry is None:
+            return
+        entry.is_cpp_class = 1
+        st = entry.type
+        if not st.base_classes and base_types:
+            st.base_classes = base_types
+        if scope is None:
+            self.body = Nodes.StatListNode(self.pos, stats=[])
+            return
+        scope.type = st
+        self.scope = scope
+        if self.in_pxd and not env.in_cinclude:
+            entry.defined_in_pxd = 1
+        if not self.is_extern:
+            e = scope.declare('self', 'this', self.ref_type, self.pos, 'private')
+            e.is_variable = 1
+            e.is_nogil_self = True
+        defined = []
+        for attr in self.attributes:
+            declare = getattr(attr, 'declare', None)
+            if declare:
+                attr.declare(scope)
+            attr.analyse_declarations(scope)
+            if isinstance(attr, Nodes.CFuncDefNode):
+                defined.append(attr)
+                if self.templates:
+                    attr.template_declaration = "template <typename %s>" % ", typename ".join(
+                        n for n, _ in self.templates)
+        self.body = Nodes.StatListNode(self.pos, stats=defined)
+        if not self.is_extern and not self.in_pxd:
+            self._check_members(env, scope)
+            self._check_defined([self])
+            from . import wrapper
+            self.wrapper_node = wrapper.build_wrapper(self, env)
+
+    def _define_declared(self, env, declared):
+        st = declared.type
+        scope = st.scope
+        self.entry = declared
+        self.ref_type = st.nogil_ref_type
+        self.scope = scope
+        pxd_node = getattr(scope, 'nogil_class_node', None)
+        if pxd_node is not None:
+            # public/readonly fields and cpdef methods are declared in the .pxd
+            merged = dict(pxd_node.field_visibility)
+            merged.update(self.field_visibility)
+            self.field_visibility = merged
+            self.cpdef_names = set(self.cpdef_names) | set(pxd_node.cpdef_names)
+        scope.nogil_class_node = self
+        st.nogil_defined_here = True
+        defined = []
+        for attr in self.attributes or ():
+            if isinstance(attr, Nodes.CVarDefNode) and not any(
+                    isinstance(d, Nodes.CFuncDeclaratorNode) for d in attr.declarators):
+                error(attr.pos, "fields of nogil class '%s' are declared in its .pxd file"
+                      % self.name)
+                continue
+            declare = getattr(attr, 'declare', None)
+            if declare:
+                attr.declare(scope)
+            attr.analyse_declarations(scope)
+            if isinstance(attr, Nodes.CFuncDefNode):
+                defined.append(attr)
+        self.body = Nodes.StatListNode(self.pos, stats=defined)
+        self._check_members(env, scope)
+        self._check_defined([self] + ([pxd_node] if pxd_node is not None else []))
+        from . import wrapper
+        self.wrapper_node = wrapper.build_wrapper(self, env)
+
+    def _analyse_bases(self, env):
+        if not self.base_names:
+            return [object_struct_type(env)]
+        if len(self.base_names) > 1:
+            error(self.base_names[1][0], "nogil class '%s' may have only one base class"
+                  % self.name)
+        pos, dotted = self.base_names[0]
+        entry = env.lookup(dotted[0])
+        for part in dotted[1:]:
+            if entry is None or not entry.as_module:
+                entry = None
+                break
+            entry = entry.as_module.lookup_here(part)
+        bname = ".".join(dotted)
+        if entry is None or not entry.is_type:
+            error(pos, "unknown base class '%s' of nogil class '%s'" % (bname, self.name))
+            return [object_struct_type(env)]
+        if not is_nogil_ref(entry.type):
+            if entry.type.is_extension_type:
+                error(pos, "nogil class '%s' cannot derive from '%s', which is not a nogil class"
+                      % (self.name, bname))
+            else:
+                error(pos, "base class '%s' of nogil class '%s' is not a nogil class"
+                      % (bname, self.name))
+            return [object_struct_type(env)]
+        st = entry.type.struct_type
+        if st.scope is None:
+            error(pos, "base class '%s' of nogil class '%s' is not defined yet" % (bname, self.name))
+            return [object_struct_type(env)]
+        return [st]
+
+    def _check_defined(self, declared_nodes):
+        """Every method declared (here or in the .pxd) must have a body in the .pyx."""
+        from .syntax import declarator_name, find_func_declarator
+        defined = {declarator_name(a.declarator) for a in self.attributes or ()
+                   if isinstance(a, Nodes.CFuncDefNode)}
+        for node in declared_nodes:
+            for a in node.attributes or ():
+                if not isinstance(a, Nodes.CVarDefNode):
+                    continue
+                for d in a.declarators:
+                    name = declarator_name(d)
+                    if find_func_declarator(d) is not None and name not in defined:
+                        error(a.pos, "method '%s' of nogil class '%s' is declared but not defined"
+                              % (name, self.name))
+
+    def _check_members(self, env, scope):
+        for pos, name in self.methods_without_self:
+            error(pos, "method '%s' of nogil class '%s' needs 'self' as its first argument"
+                  % (name, self.name))
+        for attr in self.attributes:
+            if isinstance(attr, Nodes.CVarDefNode):
+                for d in attr.declarators:
+                    from .syntax import declarator_name
+                    e = scope.lookup_here(declarator_name(d))
+                    if e is None or e.type.is_cfunction:
+                        continue
+                    if e.type.is_pyobject or e.type.is_memoryviewslice:
+                        error(attr.pos, "Python object field '%s' in nogil class '%s'"
+                              % (e.name, self.name))
+        # overriding: a method redefined in a subclass must keep the base's signature
+        for base in self.entry.type.base_classes:
+            if base.scope is None or not getattr(base, 'is_nogil_struct', False):
+                continue
+            for e in scope.var_entries:
+                if not e.type.is_cfunction or e.name in ('<init>', '<del>', 'self'):
+                    continue
+                be = base.scope.lookup(e.name)
+                if be is None or not be.type.is_cfunction:
+                    continue
+                if not _same_signature(e.type, be.type):
+                    error(e.pos, "method '%s' of nogil class '%s' overrides '%s.%s' with an "
+                                 "incompatible signature" % (e.name, self.name, base.name, e.name))
+
+    # --------------------------------------------------------------- later phases
+    def analyse_expressions(self, env):
+        if self.entry is None or self.entry.type.scope is None:
+            return self
+        self.body = self.body.analyse_expressions(self.entry.type.scope)
+        if self.wrapper_node is not None:
+            self.wrapper_node = self.wrapper_node.analyse_expressions(env)
+        return self
+
+    def generate_function_definitions(self, env, code):
+        if self.entry is None or self.entry.type.scope is None:
+            return
+        self.body.generate_function_definitions(self.entry.type.scope, code)
+        if self.wrapper_node is not None:
+            self.wrapper_node.generate_function_definitions(env, code)
+            info = self.ref_type.wrapper
+            if info is not None and info.wrapper_entry is not None:
+                from .wrapper import generate_conversions
+                generate_conversions(info, code)
+
+    def generate_execution_code(self, code):
+        if self.wrapper_node is not None:
+            self.wrapper_node.generate_execution_code(code)
+
+    def annotate(self, code):
+        if self.body is not None:
+            self.body.annotate(code)
+
+
+def _same_signature(a, b):
+    if len(a.args) != len(b.args) or a.optional_arg_count != b.optional_arg_count:
+        return False
+    if not a.return_type.same_as(b.return_type):
+        return False
+    return all(x.type.same_as(y.type) for x, y in zip(a.args, b.args))
+
+
+def install():
+    """Reject cimporting a Cython-defined nogil class from another extension module (not
+    supported yet: its methods live in the other module's shared object)."""
+    upstream = Nodes.FromCImportStatNode.analyse_declarations
+
+    def analyse_declarations(self, env):
+        upstream(self, env)
+        for pos, name, as_name in self.imported_names:
+            entry = env.lookup(as_name or name)
+            t = getattr(entry, 'type', None) if entry is not None and entry.is_type else None
+            if is_nogil_ref(t) and not t.is_extern:
+                error(pos, "nogil class '%s' is defined in another extension module; using it "
+                           "from this module is not supported yet" % name)
+
+    Nodes.FromCImportStatNode.analyse_declarations = analyse_declarations

@@ -1,0 +1,204 @@
+"""Stage: emit — the C++ a nogil class compiles to, and the GIL-free error protocol.
+
+* `struct Point : cyn::Object { ... }` (or `: Base`): fields with value-initialisers (so
+  C fields start at zero and references at None), every method `virtual`, a constructor
+  per `__init__` signature forwarding to the compiled `__init__`, a virtual destructor
+  running `__dealloc__`, and `python_type()` returning the wrapper type.
+* Error protocol (cyn/error.hpp): a nogil-class method, constructor or destructor sets the
+  thread's error hint at its error exit; a call of such a function tests
+  `CYN_ERROR_PENDING()` (one thread-local read) instead of `PyErr_Occurred()` under the
+  GIL.  Calls of every other function are generated exactly as upstream does.
+"""
+import copy
+
+from Cython.Compiler import ExprNodes, ModuleNode, Nodes, Naming, PyrexTypes
+
+
+def is_defined_nogil_struct(t):
+    return getattr(t, 'is_nogil_struct', False) and not t.scope is None \
+        and not getattr(t.nogil_ref_type, 'is_extern', False)
+
+
+def in_nogil_class(scope):
+    while scope is not None:
+        if scope.is_cpp_class_scope and getattr(scope, 'nogil_class_node', None) is not None:
+            return True
+        scope = scope.outer_scope if not scope.is_module_scope else None
+    return False
+
+
+def module_uses_runtime(func_node):
+    """True in a module that defines or cimports nogil classes or cimports `cyn`: there every
+    cdef function sets the error hint at its error exit too, so an exception raised by a plain
+    nogil function (say, the body of a spawned coroutine) is seen by the runtime. Modules
+    without nogil classes are left exactly as upstream generates them."""
+    scope = getattr(getattr(func_node, 'entry', None), 'scope', None)
+    module = scope.global_scope() if scope is not None else None
+    if module is None:
+        return False
+    cached = getattr(module, 'cyn_uses_runtime', None)
+    if cached is None:
+        cached = any(getattr(e.type, 'is_nogil_ref', False)
+                     for e in module.entries.values() if e.is_type) or \
+            any(m.qualified_name == 'cyn' or m.qualified_name.startswith('cyn.')
+                for m in getattr(module, 'cimported_modules', ()))
+        module.cyn_uses_runtime = cached
+    return cached
+
+
+def uses_error_hint(func_type):
+    return getattr(func_type, 'cyn_error_hint', False)
+
+
+def generate_struct(module_node, entry, code):
+    st = entry.type
+    scope = st.scope
+    code.mark_pos(entry.pos)
+    bases = ", ".join(b.empty_declaration_code() for b in st.base_classes)
+    code.putln("struct %s : %s {" % (st.cname, bases))
+    module_node.generate_type_header_code(scope.type_entries, code)
+    constructor = destructor = None
+    is_implementing = 'init_module' in code.globalstate.parts
+    seen = set()    # a method declared in the .pxd and defined in the .pyx has two entries
+    for attr in scope.var_entries:
+        decl = attr.type.declaration_code(attr.cname)
+        if decl in seen:
+            continue
+        seen.add(decl)
+        if attr.name == "<init>":
+            constructor = scope.lookup_here("<init>")
+        elif attr.name == "<del>":
+            destructor = attr
+        if attr.type.is_cfunction:
+            if attr.type.is_static_method:
+                code.put("static ")
+            elif attr.name not in ("<init>", "<del>"):
+                code.put("virtual ")
+            code.putln("%s;" % decl)
+        else:
+            # value-initialised: C fields are zero, references None, C++ objects default
+            code.putln("%s{};" % attr.type.declaration_code(attr.cname))
+    # Constructors. Python semantics: a class's own __init__ runs, and the base's only when
+    # it calls Base.__init__(self, ...); so base sub-objects are built with the NoInit tag.
+    # A class without __init__ inherits its base's constructors (as it inherits __init__).
+    base = st.base_classes[0]
+    base_is_nogil = is_defined_nogil_struct(base) or getattr(base, 'is_nogil_struct', False)
+    base_cname = base.empty_declaration_code()
+    base_noinit = " : %s(cyn::cy::NoInit{})" % base_cname if base_is_nogil else ""
+    code.putln("explicit %s(cyn::cy::NoInit) noexcept%s {}" % (st.cname, base_noinit))
+    if constructor:
+        for alt in constructor.all_alternatives():
+            t = alt.type
+            decls, names = [], []
+            for arg in t.original_args[:len(t.args) - t.optional_arg_count]:
+                decls.append(arg.declaration_code())
+                names.append(arg.cname)
+            if t.optional_arg_count:
+                decls.append(t.op_arg_struct.declaration_code(Naming.optional_args_cname))
+                names.append(Naming.optional_args_cname)
+            code.putln("%s(%s)%s { %s(%s); }" % (
+                st.cname, ", ".join(decls), base_noinit, alt.cname, ", ".join(names)))
+    elif base_is_nogil:
+        code.putln("using %s::%s;" % (base_cname, base.cname.split("::")[-1]))
+    else:
+        code.putln("%s() noexcept {}" % st.cname)
+    if destructor:
+        code.putln("~%s() override { %s(); }" % (st.cname, destructor.cname))
+    if getattr(st.nogil_ref_type, 'wrapper', None) is not None:
+        code.putln("void* python_type() const noexcept override;")
+    code.putln("};")
+    info = getattr(st.nogil_ref_type, 'wrapper', None)
+    if info is not None and info.wrapper_entry is not None:
+        from .wrapper import generate_prototypes
+        generate_prototypes(info, code)
+
+
+def install():
+    # ---- `raise` inside nogil methods takes the GIL on the raise path only ----------
+    from Cython.Compiler.ParseTreeTransforms import InjectGilHandling
+
+    def visit_NogilClassNode(self, node):
+        for attr in node.attributes or ():
+            self.visit(attr)
+        return node
+
+    InjectGilHandling.visit_NogilClassNode = visit_NogilClassNode
+
+    # ---- struct definition --------------------------------------------------------
+    upstream_cpp_def = ModuleNode.ModuleNode.generate_cpp_class_definition
+
+    def generate_cpp_class_definition(self, entry, code):
+        if is_defined_nogil_struct(entry.type):
+            if entry.scope is not None and entry.scope is not self.scope \
+                    and not getattr(entry.type, 'cyn_reported_foreign', False):
+                from Cython.Compiler.Errors import error
+                entry.type.cyn_reported_foreign = True
+                error(entry.pos, "nogil class '%s' is defined in another extension module; using "
+                                 "it from this module is not supported yet" % entry.type.name)
+            return generate_struct(self, entry, code)
+        return upstream_cpp_def(self, entry, code)
+
+    ModuleNode.ModuleNode.generate_cpp_class_definition = generate_cpp_class_definition
+
+    # ---- functions of nogil classes use the error hint --------------------------
+    upstream_declare = Nodes.CFuncDefNode.analyse_declarations
+
+    def cfunc_analyse_declarations(self, env):
+        upstream_declare(self, env)
+        if in_nogil_class(env) and self.entry is not None:
+            t = self.entry.type
+            self.entry.cyn_def_node = self     # the wrapper copies __init__'s defaults
+            if self.entry.name == '<init>' and not getattr(self.declarator, 'has_explicit_exc_clause', False):
+                # __init__ may raise (as `except *`): the construction tests the error hint
+                for ft in {id(t): t, id(self.type): self.type}.values():
+                    ft.exception_check = True
+                    ft.exception_value = None
+            if t.exception_check and t.exception_check != '+':
+                t.cyn_error_hint = True
+            self.cyn_sets_error_hint = True
+
+    Nodes.CFuncDefNode.analyse_declarations = cfunc_analyse_declarations
+
+    upstream_gen_defs = Nodes.FuncDefNode.generate_function_definitions
+
+    def generate_function_definitions(self, env, code):
+        self._cyn_code = code
+        try:
+            return upstream_gen_defs(self, env, code)
+        finally:
+            self._cyn_code = None
+
+    Nodes.FuncDefNode.generate_function_definitions = generate_function_definitions
+
+    upstream_will_check = Nodes.CFuncDefNode.caller_will_check_exceptions
+
+    def caller_will_check_exceptions(self):
+        # Called exactly once, in the error exit of the function being generated.
+        result = upstream_will_check(self)
+        code = getattr(self, '_cyn_code', None)
+        if result and code is not None and (getattr(self, 'cyn_sets_error_hint', False)
+                                            or module_uses_runtime(self)):
+            code.putln("cyn_set_error_hint();")
+        return result
+
+    Nodes.CFuncDefNode.caller_will_check_exceptions = caller_will_check_exceptions
+
+    upstream_call = ExprNodes.generate_cfunction_call
+
+    def generate_cfunction_call(pos, code, func_type, function_cname, args, result_cname=None,
+                                func_entry=None, has_optional_args=False, is_wrapper_call=False):
+        if not (uses_error_hint(func_type) and func_type.exception_check
+                and func_type.exception_check != '+'):
+            return upstream_call(pos, code, func_type, function_cname, args,
+                                 result_cname=result_cname, func_entry=func_entry,
+                                 has_optional_args=has_optional_args,
+                                 is_wrapper_call=is_wrapper_call)
+        quiet = copy.copy(func_type)
+        quiet.exception_check = False
+        quiet.exception_value = None
+        upstream_call(pos, code, quiet, function_cname, args, result_cname=result_cname,
+                      func_entry=func_entry, has_optional_args=has_optional_args,
+                      is_wrapper_call=is_wrapper_call)
+        code.putln("if (CYN_ERROR_PENDING()) %s" % code.error_goto(pos))
+
+    ExprNodes.generate_cfunction_call = generate_cfunction_call

@@ -1,0 +1,1109 @@
+"""Stage: special methods — Python operators on nogil references, compiled without the GIL.
+
+A nogil class (defined in Cython, or declared extern in a .pxd) that has `__getitem__`,
+`__eq__`, `__add__`, `__iter__`/`__next__`… gets Python's meaning for the operators in nogil
+code.  This stage rewrites each such operator into an ordinary method call before Cython
+analyses it, so argument coercion, overload resolution, None checks and exception handling
+(`except +`, the error hint) are the ones every method call already gets:
+
+    o[k]            -> o.__getitem__(k)          o[a:b:c] -> o.__getslice__(a, b, c)
+    o[k] = v        -> o.__setitem__(k, v)       del o[k] -> o.__delitem__(k)
+    x in o          -> o.__contains__(x)         a == b   -> a.__eq__(b)  (…__lt__, __le__…)
+    a + b           -> a.__add__(b)              a += b   -> a.__iadd__(b), else a = a + b
+    hash(o)         -> o.__hash__()              if o:    -> o is not None and o.__bool__()
+    for x in o:     -> it = o.__iter__(); while it.__next__(x): ...
+
+Why: the nogil classes have no Python type slots to dispatch through, and the operators must
+not touch the GIL; a method call on a `cyn::Ref` is a direct (virtual) C++ call.
+
+Conventions (docs/stdlib.md):
+* Extern classes declare the special method under its Python name with the C++ name after
+  it: `T __getitem__ "getitem"(Py_ssize_t i) except +`.  A C name starting with `::` names
+  a free function that takes the object first (`bint __eq__ "::cyn::stdlib::eq"(list[T])`).
+* Iteration protocol, GIL-free: `__next__` either fills its reference arguments and returns
+  a bint (`bint __next__ "next"(T& out)`, False at the end), or (a nogil class written in
+  Cython) returns the item and ends the loop with `raise StopIteration`, which compiles to
+  a thread-local flag instead of a Python exception.
+* `==`/`!=` without `__eq__` stay identity (analysis stage); `x == None` is always identity.
+Every patch falls back to the previous implementation when no nogil reference is involved,
+so code without nogil classes compiles byte-identically.
+"""
+import copy
+import itertools
+
+from Cython.Compiler import ExprNodes, Nodes, PyrexTypes
+from Cython.Compiler.Errors import error
+from Cython.Compiler.StringEncoding import EncodedString
+
+from .types import is_nogil_ref
+
+SPECIAL_HEADER = "cyn/stdlib/special.hpp"
+
+BINARY_METHODS = {
+    '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__',
+    '%': '__mod__', '**': '__pow__', '<<': '__lshift__', '>>': '__rshift__', '&': '__and__',
+    '|': '__or__', '^': '__xor__', '@': '__matmul__',
+}
+INPLACE_METHODS = {op: '__i%s' % name[2:] for op, name in BINARY_METHODS.items()}
+COMPARE_METHODS = {'==': '__eq__', '!=': '__ne__', '<': '__lt__', '<=': '__le__',
+                   '>': '__gt__', '>=': '__ge__'}
+
+REFLECTED_COMPARE = {'<': '__gt__', '<=': '__ge__', '>': '__lt__', '>=': '__le__'}
+# Parsed as nogil special methods besides those the syntax stage lists.
+MORE_SPECIAL_METHODS = frozenset("""
+    __pow__ __lshift__ __rshift__ __and__ __or__ __xor__ __matmul__
+    __isub__ __imul__ __itruediv__ __ifloordiv__ __imod__ __ipow__ __ilshift__ __irshift__
+    __iand__ __ior__ __ixor__ __imatmul__
+""".split())
+
+_counter = itertools.count()
+
+
+# ------------------------------------------------------------------------- helpers
+def _module_uses_nogil(env):
+    """True when the module declares or cimports a nogil class.  Only then may this stage
+    look at expression types: inferring types early has side effects on some upstream nodes,
+    and a module without nogil classes must compile byte-identically."""
+    mod = env.global_scope()
+    scopes = [mod] + list(getattr(mod, 'cimported_modules', ()))
+    size = sum(len(sc.entries) for sc in scopes)
+    cached = getattr(mod, '_cyn_uses_nogil', None)
+    if cached is None or (not cached[0] and cached[1] != size):   # a declaration since: look again
+        found = any(e.is_type and is_nogil_ref(e.type) for sc in scopes for e in sc.entries.values())
+        cached = mod._cyn_uses_nogil = (found, size)
+    return cached[0]
+
+
+def _infer(node, env):
+    if not _module_uses_nogil(env):
+        return None
+    try:
+        return node.infer_type(env)
+    except Exception:     # inference of a half-built tree: not ours to decide
+        return None
+
+
+def _method(ref_type, name):
+    """The entry of special method `name` of a nogil reference type, or None."""
+    scope = getattr(ref_type, 'scope', None)
+    if scope is None:
+        return None
+    entry = scope.lookup(name)
+    if entry is None or not entry.type.is_cfunction:
+        return None
+    return entry
+
+
+def _is_free_function(entry):
+    return entry is not None and str(entry.cname).startswith("::")
+
+
+def method_call(pos, obj, name, args):
+    """`obj.name(*args)` as an unanalysed call node."""
+    attr = ExprNodes.AttributeNode(pos, obj=obj, attribute=EncodedString(name))
+    return ExprNodes.SimpleCallNode(pos, function=attr, args=list(args))
+
+
+def _use_special_header(env):
+    env.global_scope().add_include_file(SPECIAL_HEADER)
+
+
+def _raw_function(pos, cname, return_type, arg_types, exception_check=False,
+                  exception_value=None):
+    args = [PyrexTypes.CFuncTypeArg("a%d" % i, t, pos) for i, t in enumerate(arg_types)]
+    ftype = PyrexTypes.CFuncType(return_type, args, nogil=1, exception_check=exception_check,
+                                 exception_value=exception_value)
+    return ExprNodes.RawCNameExprNode(pos, ftype, cname)
+
+
+def _slice_bound(pos, node):
+    if node is None or node.is_none:
+        return ExprNodes.RawCNameExprNode(pos, PyrexTypes.c_py_ssize_t_type, "PY_SSIZE_T_MIN")
+    return node
+
+
+def _slice_args(pos, start, stop, step):
+    step_node = ExprNodes.IntNode(pos, value='1', constant_result=1) \
+        if step is None or step.is_none else step
+    return [_slice_bound(pos, start), _slice_bound(pos, stop), step_node]
+
+
+def _names_a_type(node, env):
+    """True when `node` spells a type (`Name`, `module.Name`, either indexed), found by
+    symbol lookup only: analysing or inferring such nodes early has side effects."""
+    if isinstance(node, ExprNodes.IndexNode):
+        return _names_a_type(node.base, env)
+    if isinstance(node, ExprNodes.NameNode):
+        e = env.lookup(node.name)
+        return e is not None and e.is_type
+    if isinstance(node, ExprNodes.AttributeNode) and isinstance(node.obj, ExprNodes.NameNode):
+        e = env.lookup(node.obj.name)
+        mod = e.as_module if e is not None else None
+        if mod is not None:
+            e2 = mod.lookup_here(node.attribute)
+            return e2 is not None and e2.is_type
+        return _names_a_type(node.obj, env)
+    return False
+
+
+def _missing(pos, ref_type, what):
+    error(pos, "nogil class '%s' does not support %s" % (ref_type, what))
+
+
+class _ErrorExprNode(ExprNodes.AtomicExprNode):
+    """Stands for an operation already reported as an error (later stages skip it)."""
+    type = PyrexTypes.error_type
+
+    def analyse_types(self, env):
+        return self
+
+    def nogil_check(self, env):
+        pass
+
+    def calculate_result_code(self):
+        return "<error>"
+
+    def generate_result_code(self, code):
+        pass
+
+
+def _error_node(node):
+    return _ErrorExprNode(node.pos)
+
+
+def _takes_c_string(ref_type):
+    """True when the class has a one-argument constructor taking `const char*`."""
+    scope = getattr(ref_type, 'scope', None)
+    init = scope.lookup_here('<init>') if scope is not None else None
+    if init is None:
+        return False
+    for alt in init.all_alternatives():
+        args = alt.type.args
+        if len(args) == 1 and args[0].type.is_ptr and args[0].type.base_type.is_int \
+                and args[0].type.base_type.rank == 0:
+            return True
+    return False
+
+
+def _construct(pos, ref_type, args, env):
+    """`Class(args)` for a nogil class type (as the analysis stage builds constructions)."""
+    from .analysis import NogilConstructNode, _find_constructor
+    st = ref_type.struct_type
+    ctor = _find_constructor(st)
+    args = [a.analyse_types(env) for a in args]
+    call = NogilConstructNode(pos, function=ExprNodes.RawCNameExprNode(pos, ctor.type), args=args)
+    call.function.entry = ctor
+    call.function.set_cname("cyn::make<%s>" % st.empty_declaration_code())
+    call.analysed = True
+    call.analyse_c_function_call(env)
+    if not call.type.is_error:
+        call.type = ref_type
+        call.is_temp = True
+    return call
+
+
+class NogilTruthNode(ExprNodes.ExprNode):
+    """`if o:` on a nogil reference: None is false, then `__bool__`, else `__len__() != 0`,
+    else true (Python's rules).  The reference is evaluated once (it is a name or a temp);
+    an exception raised by a nogil class's `__bool__`/`__len__` propagates (error hint)."""
+    subexprs = ['arg']
+    type = PyrexTypes.c_bint_type
+    is_temp = True
+
+    def analyse_types(self, env):
+        return self
+
+    def nogil_check(self, env):
+        pass
+
+    def truth_code(self):
+        r = self.arg.result()
+        entry, how = self.entry, self.how
+        if entry is None:
+            return "((bool)(%s))" % r
+        if _is_free_function(entry):
+            call = "%s(%s)" % (entry.cname[2:], r)
+        else:
+            call = "(%s)->%s()" % (r, entry.cname)
+        if how == '__len__':
+            call = "(%s != 0)" % call
+        return "((bool)(%s) && %s)" % (r, call)
+
+    def generate_result_code(self, code):
+        from .emit import uses_error_hint
+        code.putln("%s = %s;" % (self.result(), self.truth_code()))
+        if self.entry is not None and uses_error_hint(self.entry.type):
+            code.putln("if (CYN_ERROR_PENDING()) %s" % code.error_goto(self.pos))
+
+
+class StopIterationStatNode(Nodes.StatNode):
+    """`raise StopIteration` inside `__next__` of a nogil class: sets the thread's stop flag
+    (no Python exception, no GIL) and returns a zero item; the `for` loop tests the flag."""
+    child_attrs = []
+
+    def analyse_declarations(self, env):
+        pass
+
+    def analyse_expressions(self, env):
+        _use_special_header(env)
+        return self
+
+    def nogil_check(self, env):
+        pass
+
+    def generate_execution_code(self, code):
+        from Cython.Compiler import Naming
+        code.mark_pos(self.pos)
+        code.putln("cyn::stdlib::raise_stop_iteration();")
+        code.putln("%s = decltype(%s){};" % (Naming.retval_cname, Naming.retval_cname))
+        code.put_goto(code.return_label)
+
+
+# ------------------------------------------------------------------------- rewrites
+def _rewrite_free_function_call(node, env):
+    """`obj.m(args)` where m's C name is `::f`: becomes `::f(obj, args)`."""
+    fn = node.function
+    if not isinstance(fn, ExprNodes.AttributeNode) or node.analysed:
+        return None
+    if _names_a_type(fn.obj, env):
+        return None      # Type.method(...) / Type[T].nested(...): not a call on an object
+    t = _infer(fn.obj, env)
+    if not is_nogil_ref(t):
+        return None
+    entry = _method(t, fn.attribute)
+    if not _is_free_function(entry):
+        return None
+    obj = fn.obj.analyse_types(env)
+    if not is_nogil_ref(obj.type):
+        return None
+    args = [a.analyse_types(env) for a in node.args]
+    alternatives = entry.all_alternatives() if hasattr(entry, 'all_alternatives') else [entry]
+    chosen = None
+    for alt in alternatives:
+        ft = alt.type
+        if len(ft.args) - ft.optional_arg_count <= len(args) <= len(ft.args):
+            chosen = alt
+            break
+    if chosen is None:
+        error(node.pos, "wrong number of arguments for '%s.%s'" % (t, fn.attribute))
+        return _error_node(node)
+    ft = chosen.type
+    if fn.attribute not in COMPARE_METHODS.values():
+        from .analysis import NogilNoneCheckNode, _nonecheck_enabled, _known_not_none
+        if _nonecheck_enabled(env) and not _known_not_none(obj):
+            obj = NogilNoneCheckNode(obj, fn.attribute)
+    func = _raw_function(node.pos, chosen.cname[2:], ft.return_type,
+                         [obj.type] + [a.type for a in ft.args],
+                         exception_check=ft.exception_check, exception_value=ft.exception_value)
+    call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[obj] + args)
+    call.analysed = True
+    call.analyse_c_function_call(env)
+    if ft.return_type.is_pyobject:
+        call.is_temp = True
+    return call
+
+
+def _rewrite_object_call(node, env):
+    """o(args) on a nogil reference: o.__call__(args)."""
+    fn = node.function
+    if not fn.is_name or _names_a_type(fn, env):
+        return None
+    entry = env.lookup(fn.name)
+    if entry is None or not is_nogil_ref(entry.type) or entry.is_type:
+        return None
+    if _method(entry.type, '__call__') is None:
+        _missing(node.pos, entry.type, "calls (no __call__)")
+        return _error_node(node)
+    return method_call(node.pos, fn, '__call__', node.args).analyse_types(env)
+
+
+def _rewrite_builtin_call(node, env):
+    """hash(o), str(o), repr(o) on nogil references."""
+    fn = node.function
+    if not isinstance(fn, ExprNodes.NameNode) or len(node.args) != 1:
+        return None
+    if fn.name not in ('hash', 'str', 'repr', 'bool', 'len'):
+        return None
+    entry = env.lookup(fn.name)
+    from .analysis import _is_builtin
+    if not _is_builtin(entry):
+        return None
+    t = _infer(node.args[0], env)
+    if not is_nogil_ref(t):
+        return None
+    if fn.name == 'bool':
+        return node.args[0].analyse_types(env).coerce_to_boolean(env)
+    if fn.name == 'len':
+        if _method(t, '__len__') is not None:
+            return None     # the analysis stage calls __len__
+        error(node.pos, "object of nogil class '%s' has no len()" % t)
+        return _error_node(node)
+    name = '__%s__' % fn.name
+    if _method(t, name) is None:
+        if fn.name != 'hash':
+            return None     # str()/repr() of the Python wrapper (needs the GIL)
+        # Python's default: identity (the same value as hash() of the Python wrapper)
+        _use_special_header(env)
+        arg = node.args[0].analyse_types(env)
+        func = _raw_function(node.pos, "cyn::stdlib::identity_hash", PyrexTypes.c_py_ssize_t_type,
+                             [arg.type])
+        call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[arg])
+        call.analysed = True
+        call.analyse_c_function_call(env)
+        return call
+    return method_call(node.pos, node.args[0], name, []).analyse_types(env)
+
+
+def _rewrite_index(node, env):
+    """o[k] and o[a:b:c] (rvalues)."""
+    base = node.base
+    if _names_a_type(base, env):
+        return None    # Channel[int]: a type, not an indexing
+    t = _infer(base, env)
+    if not is_nogil_ref(t):
+        return None
+    index = node.index
+    if isinstance(index, ExprNodes.SliceNode):
+        if _method(t, '__getslice__') is None:
+            _missing(node.pos, t, "slicing")
+            return _error_node(node)
+        return method_call(node.pos, base, '__getslice__',
+                           _slice_args(node.pos, index.start, index.stop, index.step)).analyse_types(env)
+    if _method(t, '__getitem__') is None:
+        _missing(node.pos, t, "indexing (no __getitem__)")
+        return _error_node(node)
+    return method_call(node.pos, base, '__getitem__', [index]).analyse_types(env)
+
+
+def _rewrite_slice_index(node, env):
+    t = _infer(node.base, env)
+    if not is_nogil_ref(t):
+        return None
+    if _method(t, '__getslice__') is None:
+        _missing(node.pos, t, "slicing")
+        return _error_node(node)
+    return method_call(node.pos, node.base, '__getslice__',
+                       _slice_args(node.pos, node.start, node.stop, None)).analyse_types(env)
+
+
+def _subscript_call(target, env, kind, value=None):
+    """The call replacing `target = value` (kind 'set') or `del target` (kind 'del') when
+    target subscripts a nogil reference, else None."""
+    if isinstance(target, ExprNodes.IndexNode):
+        base, index = target.base, target.index
+        if isinstance(index, ExprNodes.SliceNode):
+            args = _slice_args(target.pos, index.start, index.stop, index.step)
+            name = '__%sslice__' % kind
+        else:
+            args = [index]
+            name = '__%sitem__' % kind
+    elif isinstance(target, ExprNodes.SliceIndexNode):
+        base = target.base
+        args = _slice_args(target.pos, target.start, target.stop, None)
+        name = '__%sslice__' % kind
+    else:
+        return None
+    t = _infer(base, env)
+    if not is_nogil_ref(t):
+        return None
+    if _method(t, name) is None:
+        _missing(target.pos, t, "item %s (no %s)" % ("assignment" if kind == 'set' else "deletion", name))
+        return Nodes.PassStatNode(target.pos)
+    if value is not None:
+        args = args + [value]
+    return Nodes.ExprStatNode(target.pos, expr=method_call(target.pos, base, name, args))
+
+
+def _rewrite_compare(node, env):
+    if node.cascade:
+        return None
+    op = node.operator
+    if op in ('in', 'not_in'):
+        t = _infer(node.operand2, env)
+        if not is_nogil_ref(t):
+            return None
+        if _method(t, '__contains__') is None:
+            _missing(node.pos, t, "'in' (no __contains__)")
+            return _error_node(node)
+        call = method_call(node.pos, node.operand2, '__contains__', [node.operand1])
+        if op == 'not_in':
+            call = ExprNodes.NotNode(node.pos, operand=call)
+        return call.analyse_types(env)
+    if op not in COMPARE_METHODS:
+        return None
+    if node.operand1.is_none or node.operand2.is_none:
+        return None
+    t = _infer(node.operand1, env)
+    if not is_nogil_ref(t):
+        return None
+    name = COMPARE_METHODS[op]
+    if _method(t, name) is not None:
+        call = method_call(node.pos, node.operand1, name, [node.operand2])
+        return call.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
+    if op == '!=' and _method(t, '__eq__') is not None:
+        call = method_call(node.pos, node.operand1, '__eq__', [node.operand2])
+        return ExprNodes.NotNode(node.pos, operand=call).analyse_types(env)
+    if op in ('==', '!='):
+        return None     # identity (analysis stage)
+    reflected = REFLECTED_COMPARE.get(op)
+    t2 = _infer(node.operand2, env)
+    if reflected and is_nogil_ref(t2) and _method(t2, reflected) is not None:
+        # Python's fallback: a > b is b < a when a has no __gt__
+        call = method_call(node.pos, node.operand2, reflected, [node.operand1])
+        return call.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
+    _missing(node.pos, t, "'%s' (no %s)" % (op, name))
+    return _error_node(node)
+
+
+def _compare_result_type(node, env):
+    if node.cascade:
+        return None
+    op = node.operator
+    if op in ('in', 'not_in'):
+        return PyrexTypes.c_bint_type if is_nogil_ref(_infer(node.operand2, env)) else None
+    if op in COMPARE_METHODS and is_nogil_ref(_infer(node.operand1, env)):
+        return PyrexTypes.c_bint_type
+    return None
+
+
+def _rewrite_binop(node, env):
+    name = BINARY_METHODS.get(node.operator)
+    if name is None:
+        return None
+    t = _infer(node.operand1, env)
+    if not is_nogil_ref(t):
+        return None
+    if _method(t, name) is None:
+        _missing(node.pos, t, "'%s' (no %s)" % (node.operator, name))
+        return _error_node(node)
+    return method_call(node.pos, node.operand1, name, [node.operand2]).analyse_types(env)
+
+
+def _binop_result_type(node, env):
+    name = BINARY_METHODS.get(node.operator)
+    if name is None:
+        return None
+    t = _infer(node.operand1, env)
+    if not is_nogil_ref(t):
+        return None
+    if getattr(node, 'cyn_inplace', False):      # the value `a op= b` assigns to a
+        ientry = _method(t, INPLACE_METHODS[node.operator])
+        if ientry is not None:
+            rt = ientry.type.return_type
+            return t if rt.is_void else rt
+    entry = _method(t, name)
+    return entry.type.return_type if entry is not None else PyrexTypes.error_type
+
+
+def _rewrite_inplace(node, env):
+    """a op= b: `__iop__` when the class has it (a void `__iop__` mutates in place; one
+    returning a value is assigned back, as Python does), else `a = a op b`."""
+    lhs = node.lhs
+    if isinstance(lhs, ExprNodes.IndexNode) and not isinstance(lhs.index, ExprNodes.SliceNode) \
+            and is_nogil_ref(_infer(lhs.base, env)):
+        return _rewrite_inplace_item(node, env)
+    t = _infer(node.lhs, env)
+    if not is_nogil_ref(t):
+        return None
+    op = node.operator
+    iname, name = INPLACE_METHODS.get(op), BINARY_METHODS.get(op)
+    ientry = _method(t, iname) if iname else None
+    if ientry is not None and ientry.type.return_type.is_void:
+        return Nodes.ExprStatNode(node.pos, expr=method_call(
+            node.pos, copy.deepcopy(node.lhs), iname, [node.rhs])).analyse_expressions(env)
+    if ientry is not None:
+        rhs = method_call(node.pos, copy.deepcopy(node.lhs), iname, [node.rhs])
+    elif name is not None and _method(t, name) is not None:
+        rhs = method_call(node.pos, copy.deepcopy(node.lhs), name, [node.rhs])
+    else:
+        _missing(node.pos, t, "'%s=' (no %s or %s)" % (op, iname, name))
+        return Nodes.PassStatNode(node.pos)
+    return Nodes.SingleAssignmentNode(node.pos, lhs=node.lhs, rhs=rhs).analyse_expressions(env)
+
+
+def _evaluated_once(node, env, stats, prefix):
+    """A node that may be used twice: names and constants as they are, anything else
+    through a hidden local assigned once (appended to `stats`)."""
+    if node.is_name or isinstance(node, ExprNodes.ConstNode):
+        return node, lambda: copy.deepcopy(node)
+    t = _infer(node, env)
+    if t is None or t.is_pyobject or t.is_error:
+        return node, lambda: copy.deepcopy(node)
+    name = _declare_hidden(env, prefix, t, node.pos)
+    stats.append(Nodes.SingleAssignmentNode(node.pos, lhs=_hidden_name(env, node.pos, name), rhs=node))
+    return None, lambda: _hidden_name(env, node.pos, name)
+
+
+def _rewrite_inplace_item(node, env):
+    """o[k] op= v on a nogil reference: o[k] = o[k] op v, with o and k evaluated once."""
+    pos, lhs = node.pos, node.lhs
+    stats = []
+    _, base = _evaluated_once(lhs.base, env, stats, "obj")
+    _, index = _evaluated_once(lhs.index, env, stats, "key")
+    value = ExprNodes.binop_node(pos, node.operator,
+                                 ExprNodes.IndexNode(pos, base=base(), index=index()), node.rhs)
+    stats.append(Nodes.SingleAssignmentNode(pos, lhs=ExprNodes.IndexNode(pos, base=base(), index=index()),
+                                            rhs=value))
+    return Nodes.StatListNode(pos, stats=stats).analyse_expressions(env)
+
+
+# ------------------------------------------------------------------------- iteration
+def iteration_plan(ref_type):
+    """(iterator type or None when the object is its own iterator, __next__ entry) for
+    `for x in obj`, or None when the class is not iterable."""
+    it_entry = _method(ref_type, '__iter__')
+    if it_entry is not None:
+        it_type = it_entry.type.return_type
+        if not is_nogil_ref(it_type):
+            return None
+        nxt = _method(it_type, '__next__')
+        return (it_type, nxt) if nxt is not None else None
+    nxt = _method(ref_type, '__next__')
+    return (None, nxt) if nxt is not None else None
+
+
+def item_types(next_entry):
+    """The types `__next__` produces: its reference arguments (fill protocol) or its
+    return type (StopIteration protocol)."""
+    ft = next_entry.type
+    if ft.args:
+        return [a.type.ref_base_type if a.type.is_reference else a.type.base_type
+                for a in ft.args]
+    return [ft.return_type]
+
+
+def _item_type_of_sequence(sequence, env):
+    t = _infer(sequence, env)
+    if not is_nogil_ref(t):
+        return None
+    plan = iteration_plan(t)
+    if plan is None:
+        return PyrexTypes.error_type
+    types = item_types(plan[1])
+    if len(types) == 1:
+        return types[0]
+    return PyrexTypes.c_tuple_type(types) if all(not x.is_pyobject for x in types) else None
+
+
+def _declare_hidden(env, prefix, type, pos):
+    name = EncodedString("_cyn_%s_%d" % (prefix, next(_counter)))
+    entry = env.declare_var(name, type, pos)
+    entry.used = True
+    entry.cf_used = True
+    return name
+
+
+def _hidden_name(env, pos, name):
+    return ExprNodes.NameNode(pos, name=name, entry=env.lookup(name))
+
+
+def _rewrite_for_in(node, env):
+    sequence = node.iterator.sequence
+    t = _infer(sequence, env)
+    if not is_nogil_ref(t):
+        return None
+    pos = node.pos
+    plan = iteration_plan(t)
+    if plan is None:
+        _missing(pos, t, "iteration (no __iter__/__next__)")
+        return Nodes.PassStatNode(pos)
+    it_type, nxt = plan
+    types = item_types(nxt)
+    stats = []
+    it_name = _declare_hidden(env, "it", it_type or t, pos)
+    first = method_call(pos, sequence, '__iter__', []) if it_type is not None else sequence
+    stats.append(Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, it_name),
+                                            rhs=first))
+    item_names = [_declare_hidden(env, "item", x, pos) for x in types]
+    it_ref = _hidden_name(env, pos, it_name)
+    if nxt.type.args:
+        condition = method_call(pos, it_ref, '__next__',
+                                [_hidden_name(env, pos, n) for n in item_names])
+    else:
+        # StopIteration protocol: take_next(it.__next__(), item) is false once it stopped
+        _use_special_header(env)
+        item_t = types[0]
+        fn = _raw_function(pos, "cyn::stdlib::take_next", PyrexTypes.c_bint_type,
+                           [item_t, PyrexTypes.CReferenceType(item_t)])
+        condition = ExprNodes.SimpleCallNode(pos, function=fn, args=[
+            method_call(pos, it_ref, '__next__', []), _hidden_name(env, pos, item_names[0])])
+    target = node.target
+    body = []
+    if len(item_names) == 1:
+        body.append(Nodes.SingleAssignmentNode(pos, lhs=target,
+                                               rhs=_hidden_name(env, pos, item_names[0])))
+    elif target.is_sequence_constructor and len(target.args) == len(item_names):
+        for sub, n in zip(target.args, item_names):
+            body.append(Nodes.SingleAssignmentNode(pos, lhs=sub, rhs=_hidden_name(env, pos, n)))
+    else:
+        error(target.pos, "iterating '%s' gives %d values: unpack them into %d names"
+              % (t, len(item_names), len(item_names)))
+        return Nodes.PassStatNode(pos)
+    body.append(node.body)
+    loop = Nodes.WhileStatNode(pos, condition=condition,
+                               body=Nodes.StatListNode(pos, stats=body),
+                               else_clause=node.else_clause)
+    stats.append(loop)
+    return Nodes.StatListNode(pos, stats=stats).analyse_expressions(env)
+
+
+# ------------------------------------------------------------------------- raise StopIteration
+def _in_nogil_next(env):
+    """True inside `__next__` of a nogil class defined in Cython."""
+    from .emit import in_nogil_class
+    name = getattr(env, 'name', None)
+    return name == '__next__' and in_nogil_class(env)
+
+
+def _is_stop_iteration(node):
+    exc = node.exc_type
+    if exc is None or node.exc_value is not None or node.exc_tb is not None:
+        return False
+    if isinstance(exc, ExprNodes.SimpleCallNode) and not exc.args:
+        exc = exc.function
+    return isinstance(exc, ExprNodes.NameNode) and exc.name == 'StopIteration'
+
+
+# ------------------------------------------------------------------------- install
+def install():
+    """Patch Cython's expression and statement analysis (called from overlay.install())."""
+    install_wrapper_hook()
+    from . import syntax
+    syntax.NOGIL_SPECIAL_METHODS = syntax.NOGIL_SPECIAL_METHODS | MORE_SPECIAL_METHODS
+
+    # ---- calls: free-function methods, hash()/str()/repr()/bool() -----------------------
+    upstream_call = ExprNodes.SimpleCallNode.analyse_types
+
+    def call_analyse_types(self, env):
+        if not self.analysed:
+            replaced = _rewrite_free_function_call(self, env)
+            if replaced is None:
+                replaced = _rewrite_builtin_call(self, env)
+            if replaced is None:
+                replaced = _rewrite_object_call(self, env)
+            if replaced is not None:
+                return replaced
+        return upstream_call(self, env)
+
+    ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
+
+    # ---- o[k], o[a:b] ------------------------------------------------------------------
+    upstream_index = ExprNodes.IndexNode.analyse_types
+
+    def index_analyse_types(self, env):
+        replaced = _rewrite_index(self, env)
+        return replaced if replaced is not None else upstream_index(self, env)
+
+    ExprNodes.IndexNode.analyse_types = index_analyse_types
+
+    upstream_index_infer = ExprNodes.IndexNode.infer_type
+
+    def index_infer_type(self, env):
+        t = _infer(self.base, env)
+        if is_nogil_ref(t) and not _names_a_type(self.base, env):
+            name = '__getslice__' if isinstance(self.index, ExprNodes.SliceNode) else '__getitem__'
+            entry = _method(t, name)
+            return entry.type.return_type if entry is not None else PyrexTypes.error_type
+        return upstream_index_infer(self, env)
+
+    ExprNodes.IndexNode.infer_type = index_infer_type
+
+    upstream_slice = ExprNodes.SliceIndexNode.analyse_types
+
+    def slice_analyse_types(self, env, getting=True):
+        replaced = _rewrite_slice_index(self, env) if getting else None
+        return replaced if replaced is not None else upstream_slice(self, env, getting)
+
+    ExprNodes.SliceIndexNode.analyse_types = slice_analyse_types
+
+    upstream_slice_infer = ExprNodes.SliceIndexNode.infer_type
+
+    def slice_infer_type(self, env):
+        t = _infer(self.base, env)
+        if is_nogil_ref(t):
+            entry = _method(t, '__getslice__')
+            return entry.type.return_type if entry is not None else PyrexTypes.error_type
+        return upstream_slice_infer(self, env)
+
+    ExprNodes.SliceIndexNode.infer_type = slice_infer_type
+
+    # ---- o[k] = v ------------------------------------------------------------------------
+    upstream_assign = Nodes.SingleAssignmentNode.analyse_types
+
+    def assign_analyse_types(self, env, use_temp=0):
+        stat = _subscript_call(self.lhs, env, 'set', self.rhs)
+        if stat is not None:
+            return stat.analyse_expressions(env)
+        return upstream_assign(self, env, use_temp)
+
+    Nodes.SingleAssignmentNode.analyse_types = assign_analyse_types
+
+    # ---- del o[k] --------------------------------------------------------------------------
+    upstream_del = Nodes.DelStatNode.analyse_expressions
+
+    def del_analyse_expressions(self, env):
+        calls = [_subscript_call(arg, env, 'del') for arg in self.args]
+        if not any(c is not None for c in calls):
+            return upstream_del(self, env)
+        stats = [c if c is not None else Nodes.DelStatNode(self.pos, args=[arg])
+                 for c, arg in zip(calls, self.args)]
+        return Nodes.StatListNode(self.pos, stats=stats).analyse_expressions(env)
+
+    Nodes.DelStatNode.analyse_expressions = del_analyse_expressions
+
+    # ---- comparisons and `in` ---------------------------------------------------------------
+    upstream_cmp = ExprNodes.PrimaryCmpNode.analyse_types
+
+    def cmp_analyse_types(self, env):
+        replaced = _rewrite_compare(self, env)
+        return replaced if replaced is not None else upstream_cmp(self, env)
+
+    ExprNodes.PrimaryCmpNode.analyse_types = cmp_analyse_types
+
+    upstream_cmp_infer = ExprNodes.PrimaryCmpNode.infer_type
+
+    def cmp_infer_type(self, env):
+        t = _compare_result_type(self, env)
+        return t if t is not None else upstream_cmp_infer(self, env)
+
+    ExprNodes.PrimaryCmpNode.infer_type = cmp_infer_type
+
+    # ---- binary operators (every BinopNode class that defines its own analysis) -------
+    def patch_binop(cls):
+        if 'analyse_types' in cls.__dict__:
+            upstream_binop = cls.analyse_types
+
+            def binop_analyse_types(self, env, _upstream=upstream_binop):
+                replaced = _rewrite_binop(self, env)
+                return replaced if replaced is not None else _upstream(self, env)
+
+            cls.analyse_types = binop_analyse_types
+        if 'infer_type' in cls.__dict__:
+            upstream_binop_infer = cls.infer_type
+
+            def binop_infer_type(self, env, _upstream=upstream_binop_infer):
+                t = _binop_result_type(self, env)
+                return t if t is not None else _upstream(self, env)
+
+            cls.infer_type = binop_infer_type
+
+    for cls in [c for c in vars(ExprNodes).values()
+                if isinstance(c, type) and issubclass(c, ExprNodes.BinopNode)]:
+        patch_binop(cls)
+
+    # ---- a op= b ----------------------------------------------------------------------------
+    upstream_inplace = Nodes.InPlaceAssignmentNode.analyse_types
+
+    def inplace_analyse_types(self, env):
+        replaced = _rewrite_inplace(self, env)
+        return replaced if replaced is not None else upstream_inplace(self, env)
+
+    Nodes.InPlaceAssignmentNode.analyse_types = inplace_analyse_types
+
+    upstream_create_binop = Nodes.InPlaceAssignmentNode.create_binop_node
+
+    def create_binop_node(self):
+        node = upstream_create_binop(self)
+        node.cyn_inplace = True     # type inference asks __iop__ first
+        return node
+
+    Nodes.InPlaceAssignmentNode.create_binop_node = create_binop_node
+
+    # ---- truth: if o / not o / while o ------------------------------------------------
+    upstream_bool = ExprNodes.ExprNode.coerce_to_boolean
+
+    def coerce_to_boolean(self, env):
+        t = self.type
+        if not is_nogil_ref(t):
+            return upstream_bool(self, env)
+        entry, how = _method(t, '__bool__'), '__bool__'
+        if entry is None:
+            entry, how = _method(t, '__len__'), '__len__'
+        arg = self if self.is_simple() else self.coerce_to_temp(env)
+        return NogilTruthNode(self.pos, arg=arg, entry=entry, how=how)
+
+    ExprNodes.ExprNode.coerce_to_boolean = coerce_to_boolean
+
+    # ---- for x in o -------------------------------------------------------------------------
+    upstream_for = Nodes.ForInStatNode.analyse_expressions
+
+    def for_analyse_expressions(self, env):
+        replaced = _rewrite_for_in(self, env)
+        return replaced if replaced is not None else upstream_for(self, env)
+
+    Nodes.ForInStatNode.analyse_expressions = for_analyse_expressions
+
+    upstream_next_infer = ExprNodes.NextNode.infer_type
+
+    def next_infer_type(self, env, iterator_type=None):
+        sequence = getattr(self.iterator, 'sequence', None)
+        if sequence is not None:
+            t = _item_type_of_sequence(sequence, env)
+            if t is not None:
+                return t
+        return upstream_next_infer(self, env, iterator_type)
+
+    ExprNodes.NextNode.infer_type = next_infer_type
+
+    # ---- raise StopIteration in a nogil __next__ ----------------------------------------
+    upstream_raise = Nodes.RaiseStatNode.analyse_expressions
+
+    def raise_analyse_expressions(self, env):
+        if _is_stop_iteration(self) and _in_nogil_next(env):
+            _use_special_header(env)
+            return StopIterationStatNode(self.pos)
+        return upstream_raise(self, env)
+
+    Nodes.RaiseStatNode.analyse_expressions = raise_analyse_expressions
+
+    # ---- [1, 2, 3] / {k: v} / (a, b) assigned to a container: build the Python object,
+    # then convert it (the container's __from_py__ copies it)
+    def patch_literal(cls):
+        upstream_literal_coerce = cls.coerce_to
+
+        def literal_coerce_to(self, dst_type, env, _upstream=upstream_literal_coerce):
+            if is_nogil_ref(dst_type) and dst_type.can_coerce_from_pyobject(env):
+                node = self if self.type.is_pyobject else self.coerce_to_pyobject(env)
+                return ExprNodes.ExprNode.coerce_to(node, dst_type, env)
+            return _upstream(self, dst_type, env)
+
+        cls.coerce_to = literal_coerce_to
+
+    for cls in (ExprNodes.ListNode, ExprNodes.TupleNode, ExprNodes.DictNode, ExprNodes.SetNode):
+        if 'coerce_to' in cls.__dict__:
+            patch_literal(cls)
+
+    # ---- "text" / b"text" assigned to a class constructible from a C string (lib.string):
+    # construct it directly, GIL-free (a str literal is stored as its UTF-8 bytes)
+    def patch_text_literal(cls):
+        upstream_text_coerce = cls.coerce_to
+
+        def text_coerce_to(self, dst_type, env, _upstream=upstream_text_coerce):
+            if is_nogil_ref(dst_type) and _takes_c_string(dst_type):
+                value = self.value
+                if not isinstance(value, bytes):
+                    value = value.encode('utf-8')
+                from Cython.Compiler.StringEncoding import BytesLiteral
+                lit = BytesLiteral(value)
+                lit.encoding = 'utf-8'
+                arg = ExprNodes.BytesNode(self.pos, value=lit, constant_result=value)
+                return _construct(self.pos, dst_type, [arg], env)
+            return _upstream(self, dst_type, env)
+
+        cls.coerce_to = text_coerce_to
+
+    for cls in (ExprNodes.UnicodeNode, ExprNodes.BytesNode):
+        patch_text_literal(cls)
+
+    # ---- integer inference in nogil functions ---------------------------------------------
+    # Cython's safe inference types `i` in `for i in range(n): xs.append(i * i)` as a Python
+    # object (the product might overflow a C long). In a nogil function a Python object is
+    # a compile error anyway, so there the C integer type is the only useful answer (SPEC §5's
+    # example relies on it). Code that compiles with stock Cython is unaffected.
+    from Cython.Compiler import TypeInference
+    upstream_spanning = TypeInference.safe_spanning_type
+
+    def safe_spanning_type(types, might_overflow, scope):
+        if might_overflow and getattr(scope, 'nogil', False) and scope.is_local_scope:
+            might_overflow = False
+        return upstream_spanning(types, might_overflow, scope)
+
+    TypeInference.safe_spanning_type = safe_spanning_type
+
+    # ---- Python conversion of containers with __from_py__ / to_py --------------------------
+    from . import types as nogil_types
+    upstream_can_to = nogil_types.NogilRefType.can_coerce_to_pyobject
+    upstream_can_from = nogil_types.NogilRefType.can_coerce_from_pyobject
+    upstream_create_to = nogil_types.NogilRefType.create_to_py_utility_code
+    upstream_create_from = nogil_types.NogilRefType.create_from_py_utility_code
+
+    def _to_py_entry(self):
+        # `__to_py__` when declared (containers: a live view), else `to_py` (lib.string: str)
+        e = _method(self, '__to_py__')
+        if not _is_free_function(e):
+            e = _method(self, 'to_py')
+        return e if _is_free_function(e) and not self.is_template_type() else None
+
+    def _from_py_entry(self):
+        e = _method(self, '__from_py__')
+        return e if _is_free_function(e) and not self.is_template_type() else None
+
+    def can_coerce_to_pyobject(self, env):
+        return upstream_can_to(self, env) or _to_py_entry(self) is not None
+
+    def can_coerce_from_pyobject(self, env):
+        return upstream_can_from(self, env) or _from_py_entry(self) is not None
+
+    def create_to_py_utility_code(self, env):
+        if self.wrapper is None and _to_py_entry(self) is not None:
+            self.to_py_function = _to_py_entry(self).cname[2:]
+            return True
+        return upstream_create_to(self, env)
+
+    def create_from_py_utility_code(self, env):
+        if self.wrapper is None and _from_py_entry(self) is not None:
+            st = self.struct_type
+            cname = _from_py_entry(self).cname[2:]
+            if st.templates:
+                cname += "<%s>" % ", ".join(t.empty_declaration_code() for t in st.templates)
+            self.from_py_function = cname
+            return True
+        return upstream_create_from(self, env)
+
+    nogil_types.NogilRefType.can_coerce_to_pyobject = can_coerce_to_pyobject
+    nogil_types.NogilRefType.can_coerce_from_pyobject = can_coerce_from_pyobject
+    nogil_types.NogilRefType.create_to_py_utility_code = create_to_py_utility_code
+    nogil_types.NogilRefType.create_from_py_utility_code = create_from_py_utility_code
+
+
+# ------------------------------------------------------------------------- parsing
+# Return types a special method has when the user writes none (Python's protocol types).
+IMPLIED_RETURN_TYPES = dict(
+    [(n, PyrexTypes.c_bint_type) for n in
+     ('__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__contains__', '__bool__')] +
+    [(n, PyrexTypes.c_py_ssize_t_type) for n in ('__len__', '__hash__')] +
+    [(n, PyrexTypes.c_void_type) for n in ('__setitem__', '__delitem__')])
+
+
+def parse_special_method(s, pos, body_ctx, name, P):
+    """`def __op__(self, ...) [-> TYPE]:` in a nogil class body (at the 'def' token): parsed
+    as a C method, compiled nogil like `__init__`.  The return type is the annotation when
+    given (`def __getitem__(self, long i) -> long:`), else the protocol's (`bint` for
+    __eq__, `Py_ssize_t` for __len__, `void` for __setitem__…); a method needing a type
+    without one is an error naming the line.  Like every method it may raise (`except *`
+    semantics through the error hint) unless declared `noexcept`."""
+    from .syntax import find_func_declarator
+    s.next()      # 'def'
+    modifiers = P.p_c_modifiers(s)
+    base_type = P.p_c_base_type(s, nonempty=True, templates=body_ctx.templates)
+    declarator = P.p_c_declarator(s, body_ctx(modifiers=modifiers), cmethod_flag=0,
+                                  assignable=True, nonempty=True)
+    return_type = None
+    if s.sy == '->':
+        s.next()
+        return_type = P.p_c_base_type(s, nonempty=False, templates=body_ctx.templates)
+    doc, suite = P.p_suite_with_docstring(s, P.Ctx(level='function'))
+    if return_type is None:
+        implied = IMPLIED_RETURN_TYPES.get(name)
+        if implied is None:
+            error(pos, "special method %s of a nogil class needs a return type: "
+                       "'def %s(self, ...) -> TYPE:'" % (name, name))
+            implied = PyrexTypes.c_void_type
+        return_type = Nodes.CAnalysedBaseTypeNode(base_type.pos, type=implied)
+    if name == '__next__':
+        suite = _replace_stop_iteration(suite)
+    node = Nodes.CFuncDefNode(pos, visibility='private', base_type=return_type,
+                              declarator=declarator, body=suite, doc=doc, modifiers=modifiers,
+                              api=False, overridable=False, is_const_method=False)
+    fd = find_func_declarator(declarator)
+    if fd is not None and not fd.has_explicit_exc_clause:
+        fd.exception_check = True
+        fd.exception_value = None
+    return node
+
+
+def _replace_stop_iteration(node):
+    """Every `raise StopIteration` of a `__next__` body (outside nested functions) becomes a
+    StopIterationStatNode, before any stage wraps raises in `with gil:`."""
+    if isinstance(node, Nodes.RaiseStatNode) and _is_stop_iteration(node):
+        return StopIterationStatNode(node.pos)
+    if isinstance(node, (Nodes.FuncDefNode, ExprNodes.LambdaNode)):
+        return node
+    for attr in getattr(node, 'child_attrs', None) or ():
+        value = getattr(node, attr, None)
+        if isinstance(value, list):
+            setattr(node, attr, [_replace_stop_iteration(v) if isinstance(v, Nodes.Node) else v
+                                 for v in value])
+        elif isinstance(value, Nodes.Node):
+            setattr(node, attr, _replace_stop_iteration(value))
+    return node
+
+
+# ------------------------------------------------------------------------- Python wrapper
+# Special methods the Python wrapper type gets, when the nogil class defines them: each
+# calls the nogil operator with the GIL released.  `==`/`!=`/hash stay the wrapper's
+# identity methods (wrapper.py); iteration and in-place operators are not exposed (Python
+# falls back to `a = a + b` for the latter).
+WRAPPED_SPECIALS = ('__len__', '__getitem__', '__setitem__', '__delitem__', '__contains__',
+                    '__bool__', '__lt__', '__le__', '__gt__', '__ge__',
+                    '__add__', '__sub__', '__mul__', '__truediv__', '__floordiv__', '__mod__')
+_OPERATOR_TEXT = {
+    '__len__': 'len(_s)', '__getitem__': '_s[{0}]', '__contains__': '{0} in _s',
+    '__bool__': 'True if _s else False', '__lt__': '_s < {0}', '__le__': '_s <= {0}',
+    '__gt__': '_s > {0}', '__ge__': '_s >= {0}', '__add__': '_s + {0}', '__sub__': '_s - {0}',
+    '__mul__': '_s * {0}', '__truediv__': '_s / {0}', '__floordiv__': '_s // {0}',
+    '__mod__': '_s % {0}',
+}
+
+
+def wrapper_special_methods(node, env):
+    """DefNodes for the wrapper of nogil class `node` (a NogilClassNode whose scope is
+    analysed), or [] when it has no special method that converts to Python."""
+    from Cython.Compiler.TreeFragment import TreeFragment
+    from . import wrapper
+    scope = node.ref_type.struct_type.scope
+    defined = {getattr(m, 'name', None) for m in node.py_methods}
+    lines = []
+    for name in WRAPPED_SPECIALS:
+        entry = scope.lookup_here(name)
+        if entry is None or not entry.type.is_cfunction or name in defined:
+            continue
+        ft = entry.type
+
+        def converts(t, to_py):
+            if is_nogil_ref(t) and t.struct_type is node.ref_type.struct_type:
+                return True      # this class: its wrapper is being built
+            return t.can_coerce_to_pyobject(env) if to_py else t.can_coerce_from_pyobject(env)
+
+        if any(not converts(a.type, False) for a in ft.args):
+            continue
+        rt = ft.return_type
+        if not (rt.is_void or converts(rt, True)):
+            continue
+        # Arguments are converted in the body (`cdef T a0; a0 = p0`): a wrong type is a
+        # TypeError, as for any converted Python argument.
+        names = ["a%d" % i for i in range(len(ft.args))]
+        lines.append("    def %s(self%s):" % (name, "".join(", p%d" % i for i in range(len(names)))))
+        for i, a in enumerate(ft.args):
+            t = a.type.ref_base_type if a.type.is_reference else a.type
+            lines.append("        cdef %s" % t.declaration_code("a%d" % i, pyrex=1))
+            lines.append("        a%d = p%d" % (i, i))
+        # (declaration and assignment apart: the fragment misses the transform that splits
+        # `cdef T x = value`)
+        lines.append("        cdef %s _s" % node.name)
+        lines.append("        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD))
+        if name == '__setitem__':
+            lines.append("        with nogil:")
+            lines.append("            _s[%s] = %s" % (names[0], names[1]))
+            continue
+        if name == '__delitem__':
+            lines.append("        with nogil:")
+            lines.append("            del _s[%s]" % names[0])
+            continue
+        # (pyrex=1: the Cython spelling; for_display gives 'bool' for bint, a Python name)
+        lines.append("        cdef %s" % rt.declaration_code("_r", pyrex=1))
+        lines.append("        with nogil:")
+        lines.append("            _r = " + _OPERATOR_TEXT[name].format(*names))
+        lines.append("        return _r")
+    if not lines:
+        return []
+    src = "cdef class _cyn_specials:\n" + "\n".join(lines) + "\n"
+    tree = TreeFragment(src, name="nogil class %s (special methods of the wrapper)" % node.name,
+                        level='module').substitute({}, pos=node.pos)
+    cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
+    body = cls.body
+    return list(body.stats) if isinstance(body, Nodes.StatListNode) else [body]
+
+
+def install_wrapper_hook():
+    from . import wrapper
+    upstream_build_wrapper = wrapper.build_wrapper
+
+    def build_wrapper(node, env):
+        if not getattr(node, 'templates', None):
+            extra = wrapper_special_methods(node, env)
+            if extra:
+                node.py_methods = list(node.py_methods) + extra
+        return upstream_build_wrapper(node, env)
+
+    wrapper.build_wrapper = build_wrapper

@@ -1,0 +1,301 @@
+"""Stage: wrapper — the Python type of each nogil class (SPEC §2), built from the analysed class.
+
+After the class scope is analysed, `build_wrapper` writes an ordinary Cython extension type
+for it and returns its tree; the tree is declared at once and goes through every later
+stage as user code would, so argument conversion, properties and error handling are
+Cython's own.  For `Point` it generates, in effect:
+
+    cdef class Point:                       # Python-visible name; internal name __cyn_wrap_Point
+        cdef Point _ref                     # the counted reference (placement-constructed)
+        def __init__(self, double x=0, double y=0):   # types and defaults of __init__
+            self._ref = Point(x, y)
+        property tag:                       # `public` / `readonly` fields
+            def __get__(self): return self._ref.tag
+            def __set__(self, value): self._ref.tag = value
+        def norm(self):                     # cpdef methods, GIL released around the call
+            cdef double r
+            with nogil: r = self._ref.norm()
+            return r
+        # __eq__/__hash__ compare the underlying object; __repr__ shows class and address;
+        # __reduce__ raises TypeError unless the class defines its own.
+
+plus two C++ conversion functions used as the reference type's to_py/from_py functions.
+Identity: each crossing to Python makes a new wrapper; wrappers of the same object are
+`==` and hash-equal, not `is`-identical (no back-pointer cache: the object header stays 16 B).
+A reference converted to Python gets the wrapper of its *dynamic* class
+(`Object::python_type()`).
+"""
+import copy
+
+from Cython.Compiler import Nodes, PyrexTypes
+from Cython.Compiler.Errors import error
+from Cython.Compiler.StringEncoding import EncodedString
+from Cython.Compiler.TreeFragment import TreeFragment
+
+WRAP_PREFIX = "__cyn_wrap_"
+REF_FIELD = "_ref"
+
+
+class WrapperInfo:
+    """What code generation needs to know about the wrapper of one nogil class."""
+
+    def __init__(self, ref_type, class_name, root_wrapper_name):
+        self.ref_type = ref_type
+        self.class_name = class_name
+        self.wrapper_name = WRAP_PREFIX + class_name
+        self.root_wrapper_name = root_wrapper_name
+        self.to_py_cname = "__pyx_cyn_to_py_%s" % class_name
+        self.from_py_cname = "__pyx_cyn_from_py_%s" % class_name
+        self.wrapper_entry = None
+        self.root_entry = None
+        self.used = False
+
+    def mark_used(self, env):
+        self.used = True
+
+
+def _fields(node, scope):
+    """[(name, entry, visibility)] for public/readonly fields convertible to Python."""
+    result = []
+    for name, vis in node.field_visibility.items():
+        e = scope.lookup_here(name)
+        if e is None or e.type.is_cfunction:
+            continue
+        result.append((name, e, vis))
+    return result
+
+
+def _type_text(t):
+    return t.declaration_code("", for_display=1).strip()
+
+
+def _arg_list(ctype, defaults):
+    parts, names, subst = [], [], {}
+    nreq = len(ctype.args) - ctype.optional_arg_count
+    for i, a in enumerate(ctype.args):
+        t = a.type
+        if t.is_reference:
+            t = t.ref_base_type
+        text = "%s %s" % (_type_text(t), a.name)
+        if i >= nreq:
+            key = "CYN_DEFAULT_%d" % i
+            d = defaults.get(a.name)
+            if d is None:
+                return None
+            subst[key] = copy.deepcopy(d)
+            text += "=" + key
+        parts.append(text)
+        names.append(a.name)
+    return parts, names, subst
+
+
+def _defaults_of(func_node):
+    from .syntax import find_func_declarator
+    if func_node is None:
+        return {}
+    decl = find_func_declarator(func_node.declarator)
+    out = {}
+    for a in decl.args if decl else ():
+        if a.default is not None:
+            out[getattr(a.declarator, 'name', None) or a.name_declarator().name] = a.default
+    return out
+
+
+def _convertible(t, env):
+    return t.is_void or (t.can_coerce_to_pyobject(env) and t.can_coerce_from_pyobject(env)) \
+        or t.can_coerce_to_pyobject(env)
+
+
+def build_wrapper(node, env):
+    """Build, declare and return the wrapper class tree of NogilClassNode `node`."""
+    ref = node.ref_type
+    st = ref.struct_type
+    scope = st.scope
+    base_st = st.base_classes[0] if st.base_classes else None
+    base_ref = getattr(base_st, 'nogil_ref_type', None)
+    base_info = getattr(base_ref, 'wrapper', None)
+    if base_ref is not None and base_info is None:
+        base_info = None   # base without a wrapper (e.g. cimported): make this one a root
+    root_name = base_info.root_wrapper_name if base_info else WRAP_PREFIX + node.name
+    info = WrapperInfo(ref, node.name, root_name)
+    ref.wrapper = info
+
+    lines, subst = [], {}
+    wname = info.wrapper_name
+    if base_info:
+        lines.append("cdef class %s(%s):" % (wname, base_info.wrapper_name))
+        this = "(<%s>self.%s)" % (node.name, REF_FIELD)
+    else:
+        lines.append("cdef class %s:" % wname)
+        lines.append("    cdef %s %s" % (node.name, REF_FIELD))
+        this = "self.%s" % REF_FIELD
+
+    # constructor
+    from .analysis import _find_constructor
+    ctor = _find_constructor(st)
+    init_node = None
+    for a in node.attributes:
+        if isinstance(a, Nodes.CFuncDefNode) and a.entry is not None and a.entry.name == "<init>":
+            init_node = a
+    if ctor is not None and not all(a.type.can_coerce_from_pyobject(env)
+                                    or (a.type.is_reference and a.type.ref_base_type.can_coerce_from_pyobject(env))
+                                    for a in ctor.type.args):
+        # __init__ takes C types Python cannot supply: the class is built in nogil code only
+        lines.append("    def __init__(self, *args, **kwargs):")
+        lines.append("        raise TypeError('%s objects cannot be created from Python "
+                     "(__init__ takes C arguments)')" % node.name)
+    elif ctor is not None:
+        args = _arg_list(ctor.type, _defaults_of(getattr(ctor, 'cyn_def_node', init_node)))
+        if args is None:
+            error(node.pos, "cannot build the Python constructor of '%s'" % node.name)
+            args = ([], [], {})
+        parts, names, sub = args
+        subst.update(sub)
+        lines.append("    def __init__(self%s):" % "".join(", " + p for p in parts))
+        lines.append("        self.%s = %s(%s)" % (REF_FIELD, node.name, ", ".join(names)))
+    else:
+        lines.append("    def __init__(self):")
+        lines.append("        self.%s = %s()" % (REF_FIELD, node.name))
+
+    # properties
+    for name, e, vis in _fields(node, scope):
+        if not e.type.can_coerce_to_pyobject(env):
+            error(e.pos, "field '%s' of type '%s' cannot be '%s': no conversion to Python"
+                  % (name, e.type, vis))
+            continue
+        lines.append("    property %s:" % name)
+        lines.append("        def __get__(self):")
+        lines.append("            return %s.%s" % (this, name))
+        if vis == 'public':
+            lines.append("        def __set__(self, value):")
+            lines.append("            %s.%s = value" % (this, name))
+
+    # cpdef methods
+    for mname in sorted(node.cpdef_names):
+        e = scope.lookup_here(mname)
+        if e is None or not e.type.is_cfunction:
+            continue
+        t = e.type
+        bad = [a for a in t.args if not a.type.can_coerce_from_pyobject(env)]
+        if bad or not (t.return_type.is_void or t.return_type.can_coerce_to_pyobject(env)):
+            error(e.pos, "cpdef method '%s' has argument or return types without a Python "
+                         "conversion" % mname)
+            continue
+        args = _arg_list(t, _defaults_of(_method_node(node, mname)))
+        if args is None:
+            continue
+        parts, names, sub = args
+        subst.update(sub)
+        call = "%s.%s(%s)" % ("_cyn_self", mname, ", ".join(names))
+        lines.append("    def %s(self%s):" % (mname, "".join(", " + p for p in parts)))
+        lines.append("        cdef %s _cyn_self" % node.name)
+        lines.append("        _cyn_self = %s" % this)
+        if t.return_type.is_void:
+            lines.append("        with nogil:")
+            lines.append("            %s" % call)
+        else:
+            lines.append("        cdef %s" % t.return_type.declaration_code("_cyn_result", for_display=1))
+            lines.append("        with nogil:")
+            lines.append("            _cyn_result = %s" % call)
+            lines.append("        return _cyn_result")
+
+    py_names = {getattr(m, 'name', None) for m in node.py_methods}
+    if not base_info:
+        addr = "__cyn_address_" + node.name
+        _declare_address_function(env, addr, ref, node.pos)
+        lines += [
+            "    def __eq__(self, other):",
+            "        if not isinstance(other, %s):" % wname,
+            "            return NotImplemented",
+            "        return %s(self.%s) == %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
+            "    def __ne__(self, other):",
+            "        if not isinstance(other, %s):" % wname,
+            "            return NotImplemented",
+            "        return %s(self.%s) != %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
+            "    def __hash__(self):",
+            "        return hash(%s(self.%s))" % (addr, REF_FIELD),
+            "    def __repr__(self):",
+            "        return '<%%s.%%s object at 0x%%x>' %% (type(self).__module__, type(self).__qualname__, %s(self.%s))" % (addr, REF_FIELD),
+        ]
+    if '__reduce__' not in py_names and '__reduce_ex__' not in py_names:
+        lines += [
+            "    def __reduce__(self):",
+            "        raise TypeError('cannot pickle %s objects: nogil class without __reduce__' % type(self).__qualname__)",
+        ]
+    src = "\n".join(lines) + "\n"
+    frag = TreeFragment(src, name="nogil class %s (Python wrapper)" % node.name, level='module')
+    tree = frag.substitute(subst, pos=node.pos)
+    cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
+    # Python-only def methods of the class become methods of the wrapper
+    if node.py_methods:
+        body = cls.body
+        if not isinstance(body, Nodes.StatListNode):
+            body = cls.body = Nodes.StatListNode(body.pos, stats=[body])
+        body.stats.extend(node.py_methods)
+    cls.cyn_public_name = EncodedString(node.name)
+    cls.analyse_declarations(env)
+    if cls.entry is not None:
+        info.wrapper_entry = cls.entry
+        root = env.lookup(info.root_wrapper_name)
+        info.root_entry = root
+        cls.entry.type.scope.class_name = EncodedString(node.name)
+        cls.cyn_wrapper_info = info
+    return cls
+
+
+def _method_node(node, name):
+    from .syntax import declarator_name
+    for a in node.attributes:
+        if isinstance(a, Nodes.CFuncDefNode) and declarator_name(a.declarator) == name:
+            return a
+    return None
+
+
+def _declare_address_function(env, name, ref, pos):
+    if env.lookup_here(name) is not None:
+        return
+    ftype = PyrexTypes.CFuncType(PyrexTypes.c_size_t_type,
+                                 [PyrexTypes.CFuncTypeArg("o", ref, pos)], nogil=1)
+    entry = env.declare_cfunction(name, ftype, pos, cname="cyn::cy::address", visibility='extern')
+    entry.used = True
+    entry.in_cinclude = True      # a template in cyn/cython.hpp: no prototype
+
+
+def generate_conversions(info, code):
+    """Emit the C++ to_py/from_py functions and python_type() of one wrapped class."""
+    st = info.ref_type.struct_type
+    sname = st.empty_declaration_code()
+    wtype = info.wrapper_entry.type
+    root_type = info.root_entry.type
+    field = root_type.scope.lookup_here(REF_FIELD).cname
+    from Cython.Compiler import Naming
+    typeptr = "%s->%s" % (Naming.modulestateglobal_cname, wtype.typeptr_cname)
+    root_struct = root_type.objstruct_cname
+    ref_decl = info.ref_type.empty_declaration_code()
+    code.putln("void* %s::python_type() const noexcept { return (void*)%s; }" % (sname, typeptr))
+    code.putln("static PyObject* %s(const %s& r) {" % (info.to_py_cname, ref_decl))
+    code.putln("if (!r) { Py_INCREF(Py_None); return Py_None; }")
+    code.putln("PyTypeObject* tp = (PyTypeObject*)r->python_type();")
+    code.putln("if (!tp) tp = %s;" % typeptr)
+    code.putln("PyObject* args = PyTuple_New(0); if (unlikely(!args)) return NULL;")
+    code.putln("PyObject* o = tp->tp_new(tp, args, NULL);")
+    code.putln("Py_DECREF(args);")
+    code.putln("if (unlikely(!o)) return NULL;")
+    code.putln("((struct %s*)o)->%s = r;" % (root_struct, field))
+    code.putln("return o;")
+    code.putln("}")
+    code.putln("static %s %s(PyObject* o) {" % (ref_decl, info.from_py_cname))
+    code.putln("if (o == Py_None) return nullptr;")
+    code.putln("if (unlikely(!PyObject_TypeCheck(o, %s))) {" % typeptr)
+    code.putln("PyErr_Format(PyExc_TypeError, \"expected %s, got %%.200s\", Py_TYPE(o)->tp_name);"
+               % info.class_name)
+    code.putln("return nullptr;")
+    code.putln("}")
+    code.putln("return cyn::cy::cast<%s>(((struct %s*)o)->%s);" % (sname, root_struct, field))
+    code.putln("}")
+
+
+def generate_prototypes(info, code):
+    ref_decl = info.ref_type.empty_declaration_code()
+    code.putln("static PyObject* %s(const %s& r);" % (info.to_py_cname, ref_decl))
+    code.putln("static %s %s(PyObject* o);" % (ref_decl, info.from_py_cname))

@@ -1,0 +1,571 @@
+// cyn/stdlib/lib.hpp — the Cython-facing side of `from cyn cimport lib` (stdlib/cyn/lib.pxd).
+//
+// The containers themselves live in cyn/lib/*.hpp (plain C++). This header adds what only
+// Cython code needs, so the containers stay free of Python:
+//   - raise_lib_error(): the `except +raise_lib_error` handler of every lib method. Cython's
+//     stock translation has no KeyError; this one maps cyn::KeyError to KeyError (with the
+//     key itself as argument, as Python does), and the std:: types as Cython would.
+//   - eq/ne/lt/…: comparison adaptors taking references (None compares by identity), used
+//     as the `__eq__`… of the lib classes ("free-function methods", see docs/stdlib.md).
+//   - to_py(): copies of a container or string as Python objects (GIL held).
+//   - to_view(): a container crossing to Python by itself is a live view (GIL held).
+//   - *_from_py(): copies of Python objects into new containers, or the container of a
+//     view (GIL held).
+//
+//   cyn::Ref<cyn::lib::list<long>> xs = ...;
+//   try { xs->getitem(9); } catch (...) { cyn::stdlib::raise_lib_error(); }   // IndexError set
+//
+// Invariant: nothing here that runs on the success path of nogil code takes the GIL; the
+// Python-facing functions are only called by Cython with the GIL held.
+#pragma once
+
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "cyn/lib/dict.hpp"
+#include "cyn/lib/errors.hpp"
+#include "cyn/lib/list.hpp"
+#include "cyn/lib/set.hpp"
+#include "cyn/lib/string.hpp"
+#include "cyn/object.hpp"
+
+namespace cyn::stdlib {
+
+template <class X>
+struct is_ref : std::false_type {};
+template <class X>
+struct is_ref<Ref<X>> : std::true_type {};
+
+// ---- comparisons of references (a == b calls __eq__ "::cyn::stdlib::eq") -------------
+// Python: `x == None` is False unless both are None; otherwise the containers' content.
+template <class C>
+inline bool eq(const Ref<C>& a, const Ref<C>& b) {
+  if (!a || !b) return a.get() == b.get();
+  return a.get() == b.get() || a->eq(*b);
+}
+template <class C>
+inline bool ne(const Ref<C>& a, const Ref<C>& b) {
+  return !eq(a, b);
+}
+// Strings order by bytes, like Python's bytes (None never reaches here: the compiler
+// checks the left operand, and a None right operand is compared as empty-less).
+inline bool lt(const Ref<lib::string>& a, const Ref<lib::string>& b) { return lib::less_than(a, b); }
+inline bool le(const Ref<lib::string>& a, const Ref<lib::string>& b) { return !lib::less_than(b, a); }
+inline bool gt(const Ref<lib::string>& a, const Ref<lib::string>& b) { return lib::less_than(b, a); }
+inline bool ge(const Ref<lib::string>& a, const Ref<lib::string>& b) { return !lib::less_than(a, b); }
+// `s == other` with a lib.string on the left; `text in s` (substring); hash(s).
+inline bool string_contains(const Ref<lib::string>& s, const Ref<lib::string>& sub) {
+  return s->contains(*sub);
+}
+inline long hash(const Ref<lib::string>& s) { return static_cast<long>(lib::hash_of(s) >> 1); }
+// Python's `xs * n` for a list; `s + t`, `s * n` for strings.
+template <class T>
+inline Ref<lib::list<T>> list_repeat(const Ref<lib::list<T>>& xs, lib::index_t n) {
+  return xs->repeat(n);
+}
+inline Ref<lib::string> string_add(const Ref<lib::string>& a, const Ref<lib::string>& b) {
+  return a->add(*b);
+}
+inline Ref<lib::string> string_from_bytes(const char* p) { return make<lib::string>(p); }
+
+// `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref.
+template <class T>
+inline void list_extend(const Ref<lib::list<T>>& xs, const Ref<lib::list<T>>& ys) {
+  xs->extend(*ys);
+}
+template <class T>
+inline void list_setslice(const Ref<lib::list<T>>& xs, lib::index_t start, lib::index_t stop,
+                          lib::index_t step, const Ref<lib::list<T>>& values) {
+  xs->setslice(start, stop, step, *values);
+}
+template <class T>
+inline Ref<lib::set<T>> set_from_list(const Ref<lib::list<T>>& xs) {
+  return make<lib::set<T>>(*xs);
+}
+
+#ifdef Py_PYTHON_H
+// ---- errors ----------------------------------------------------------------------------
+// The argument of a KeyError: the key itself when its repr reads back as a literal (so
+// str(e) matches Python's exactly), else the text. Error path only; GIL held.
+inline PyObject* key_error_argument(const char* repr) {
+  PyObject* text = PyUnicode_FromString(repr);
+  if (!text) return nullptr;
+  PyObject* ast = PyImport_ImportModule("ast");
+  if (!ast) {
+    PyErr_Clear();
+    return text;
+  }
+  PyObject* value = PyObject_CallMethod(ast, "literal_eval", "O", text);
+  Py_DECREF(ast);
+  if (!value) {
+    PyErr_Clear();
+    return text;
+  }
+  Py_DECREF(text);
+  return value;
+}
+
+// The `except +raise_lib_error` handler: called by Cython inside `catch (...)` with the GIL
+// held; sets the Python exception matching the C++ one.
+inline void raise_lib_error() {
+  try {
+    throw;
+  } catch (const cyn::KeyError& e) {
+    PyObject* key = key_error_argument(e.what());
+    if (key) {
+      PyErr_SetObject(PyExc_KeyError, key);
+      Py_DECREF(key);
+    }
+  } catch (const cyn::StopIteration&) {
+    PyErr_SetNone(PyExc_StopIteration);
+  } catch (const std::bad_alloc&) {
+    PyErr_NoMemory();
+  } catch (const std::out_of_range& e) {
+    PyErr_SetString(PyExc_IndexError, e.what());
+  } catch (const std::invalid_argument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const std::overflow_error& e) {
+    PyErr_SetString(PyExc_OverflowError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
+  }
+}
+
+// ---- to Python ---------------------------------------------------------------------------
+template <class T>
+inline PyObject* to_py(const Ref<lib::list<T>>& xs);
+template <class K, class V>
+inline PyObject* to_py(const Ref<lib::dict<K, V>>& d);
+template <class T>
+inline PyObject* to_py(const Ref<lib::set<T>>& s);
+inline PyObject* to_py(const Ref<lib::string>& s);
+// One element as a new Python object (nullptr with an exception set on failure). Scalars as
+// int/float/bool, lib.string as str (UTF-8; invalid bytes are an error, as decoding is).
+template <class T>
+inline PyObject* item_to_py(const T& x) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return PyBool_FromLong(x);
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return PyLong_FromLongLong(static_cast<long long>(x));
+  } else if constexpr (std::is_integral_v<T>) {
+    return PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(x));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return PyFloat_FromDouble(static_cast<double>(x));
+  } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
+    if (!x) Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(x->data(), static_cast<Py_ssize_t>(x->size()), "strict");
+  } else if constexpr (is_ref<T>::value) {
+    return to_py(x);
+  } else {
+    static_assert(!sizeof(T), "no Python conversion for this element type");
+  }
+}
+
+inline PyObject* to_py(const Ref<lib::string>& s) { return item_to_py(s); }
+
+template <class T>
+inline PyObject* to_py(const Ref<lib::list<T>>& xs) {
+  if (!xs) Py_RETURN_NONE;
+  PyObject* out = PyList_New(static_cast<Py_ssize_t>(xs->size()));
+  if (!out) return nullptr;
+  for (std::size_t i = 0; i < xs->size(); ++i) {
+    PyObject* item = item_to_py((*xs)[i]);
+    if (!item) {
+      Py_DECREF(out);
+      return nullptr;
+    }
+    PyList_SET_ITEM(out, static_cast<Py_ssize_t>(i), item);
+  }
+  return out;
+}
+
+template <class K, class V>
+inline PyObject* to_py(const Ref<lib::dict<K, V>>& d) {
+  if (!d) Py_RETURN_NONE;
+  PyObject* out = PyDict_New();
+  if (!out) return nullptr;
+  for (auto& e : *d) {
+    PyObject* k = item_to_py(e.key);
+    PyObject* v = k ? item_to_py(e.value) : nullptr;
+    if (!v || PyDict_SetItem(out, k, v) < 0) {
+      Py_XDECREF(k);
+      Py_XDECREF(v);
+      Py_DECREF(out);
+      return nullptr;
+    }
+    Py_DECREF(k);
+    Py_DECREF(v);
+  }
+  return out;
+}
+
+template <class T>
+inline PyObject* to_py(const Ref<lib::set<T>>& s) {
+  if (!s) Py_RETURN_NONE;
+  PyObject* out = PySet_New(nullptr);
+  if (!out) return nullptr;
+  for (const T& x : *s) {
+    PyObject* item = item_to_py(x);
+    if (!item || PySet_Add(out, item) < 0) {
+      Py_XDECREF(item);
+      Py_DECREF(out);
+      return nullptr;
+    }
+    Py_DECREF(item);
+  }
+  return out;
+}
+
+// ---- from Python -------------------------------------------------------------------------
+// (a view of the same container type converts back to that container: defined below)
+template <class C>
+inline bool view_unwrap(PyObject* o, Ref<C>& out);
+
+// One Python object as an element; false with an exception set when it does not convert.
+template <class T>
+inline bool item_from_py(PyObject* o, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    int v = PyObject_IsTrue(o);
+    if (v < 0) return false;
+    out = v != 0;
+    return true;
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred()) return false;
+    if (static_cast<long long>(static_cast<T>(v)) != v) {
+      PyErr_SetString(PyExc_OverflowError, "value too large to convert");
+      return false;
+    }
+    out = static_cast<T>(v);
+    return true;
+  } else if constexpr (std::is_integral_v<T>) {
+    unsigned long long v = PyLong_AsUnsignedLongLong(o);
+    if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) return false;
+    if (static_cast<unsigned long long>(static_cast<T>(v)) != v) {
+      PyErr_SetString(PyExc_OverflowError, "value too large to convert");
+      return false;
+    }
+    out = static_cast<T>(v);
+    return true;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    double v = PyFloat_AsDouble(o);
+    if (v == -1.0 && PyErr_Occurred()) return false;
+    out = static_cast<T>(v);
+    return true;
+  } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
+    // str is stored as its UTF-8 bytes; bytes as they are.
+    const char* data = nullptr;
+    Py_ssize_t size = 0;
+    if (PyUnicode_Check(o)) {
+      data = PyUnicode_AsUTF8AndSize(o, &size);
+      if (!data) return false;
+    } else if (PyBytes_Check(o)) {
+      data = PyBytes_AS_STRING(o);
+      size = PyBytes_GET_SIZE(o);
+    } else {
+      PyErr_Format(PyExc_TypeError, "expected str or bytes, got %.200s", Py_TYPE(o)->tp_name);
+      return false;
+    }
+    out = make<lib::string>(data, static_cast<std::size_t>(size));
+    return true;
+  } else {
+    static_assert(!sizeof(T), "no Python conversion for this element type");
+  }
+}
+
+// Python iterable → new list (any iterable, as list(x) accepts).
+template <class T>
+inline Ref<lib::list<T>> list_from_py(PyObject* o) {
+  if (o == Py_None) return nullptr;
+  if (Ref<lib::list<T>> same; view_unwrap(o, same)) return same;
+  PyObject* it = PyObject_GetIter(o);
+  if (!it) return nullptr;
+  auto out = make<lib::list<T>>();
+  Py_ssize_t hint = PyObject_LengthHint(o, 0);
+  if (hint > 0) out->reserve(static_cast<std::size_t>(hint));
+  PyErr_Clear();
+  while (PyObject* item = PyIter_Next(it)) {
+    T x{};
+    bool ok = item_from_py(item, x);
+    Py_DECREF(item);
+    if (!ok) {
+      Py_DECREF(it);
+      return nullptr;
+    }
+    out->append(std::move(x));
+  }
+  Py_DECREF(it);
+  if (PyErr_Occurred()) return nullptr;
+  return out;
+}
+
+// Python mapping (dict) → new dict, in the mapping's iteration order.
+template <class K, class V>
+inline Ref<lib::dict<K, V>> dict_from_py(PyObject* o) {
+  if (o == Py_None) return nullptr;
+  if (Ref<lib::dict<K, V>> same; view_unwrap(o, same)) return same;
+  if (!PyDict_Check(o)) {
+    PyErr_Format(PyExc_TypeError, "expected dict, got %.200s", Py_TYPE(o)->tp_name);
+    return nullptr;
+  }
+  auto out = make<lib::dict<K, V>>();
+  out->reserve(static_cast<std::size_t>(PyDict_Size(o)));
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(o, &pos, &key, &value)) {
+    K k{};
+    V v{};
+    if (!item_from_py(key, k) || !item_from_py(value, v)) return nullptr;
+    out->setitem(std::move(k), std::move(v));
+  }
+  return out;
+}
+
+// Python iterable → new set.
+template <class T>
+inline Ref<lib::set<T>> set_from_py(PyObject* o) {
+  if (o == Py_None) return nullptr;
+  if (Ref<lib::set<T>> same; view_unwrap(o, same)) return same;
+  PyObject* it = PyObject_GetIter(o);
+  if (!it) return nullptr;
+  auto out = make<lib::set<T>>();
+  while (PyObject* item = PyIter_Next(it)) {
+    T x{};
+    bool ok = item_from_py(item, x);
+    Py_DECREF(item);
+    if (!ok) {
+      Py_DECREF(it);
+      return nullptr;
+    }
+    out->add(std::move(x));
+  }
+  Py_DECREF(it);
+  if (PyErr_Occurred()) return nullptr;
+  return out;
+}
+
+// ---- live views: a container crossing to Python by itself ---------------------------------
+// `return xs` from a def function (or any conversion of a container reference to a Python
+// object) gives a view: a Python object sharing the container (len, indexing, `in`,
+// iteration — which raises RuntimeError if the container changes size meanwhile — and
+// .to_py() for a copy). Converting the view back to the container type gives the same object.
+// One Python type per container type, made on first use (GIL held).
+template <class C>
+struct View {
+  PyObject_HEAD
+  Ref<C> ref;
+};
+
+template <class C, class It>
+struct ViewIter {
+  PyObject_HEAD
+  Ref<It> it;
+};
+
+template <class C>
+inline void view_dealloc(PyObject* self) {
+  reinterpret_cast<View<C>*>(self)->ref.~Ref<C>();
+  PyTypeObject* tp = Py_TYPE(self);
+  tp->tp_free(self);
+  Py_DECREF(tp);
+}
+
+template <class C>
+inline Py_ssize_t view_len(PyObject* self) {
+  return static_cast<Py_ssize_t>(reinterpret_cast<View<C>*>(self)->ref->len());
+}
+
+template <class C, class It>
+inline void view_iter_dealloc(PyObject* self) {
+  reinterpret_cast<ViewIter<C, It>*>(self)->it.~Ref<It>();
+  PyTypeObject* tp = Py_TYPE(self);
+  tp->tp_free(self);
+  Py_DECREF(tp);
+}
+
+// The element type a container's iterator produces.
+template <class C>
+struct view_traits;
+template <class T>
+struct view_traits<lib::list<T>> {
+  using item = T;
+  using iterator = lib::list_iterator<T>;
+  static constexpr const char* name = "cyn.lib.list_view";
+  static constexpr const char* iter_name = "cyn.lib.list_view_iterator";
+};
+template <class K, class V>
+struct view_traits<lib::dict<K, V>> {
+  using item = K;
+  using iterator = lib::dict_iterator<K, V>;
+  static constexpr const char* name = "cyn.lib.dict_view";
+  static constexpr const char* iter_name = "cyn.lib.dict_view_iterator";
+};
+template <class T>
+struct view_traits<lib::set<T>> {
+  using item = T;
+  using iterator = lib::set_iterator<T>;
+  static constexpr const char* name = "cyn.lib.set_view";
+  static constexpr const char* iter_name = "cyn.lib.set_view_iterator";
+};
+
+template <class C, class It>
+inline PyObject* view_iter_next(PyObject* self) {
+  using T = typename view_traits<C>::item;
+  T out{};
+  try {
+    if (!reinterpret_cast<ViewIter<C, It>*>(self)->it->next(out)) return nullptr;  // StopIteration
+  } catch (...) {
+    raise_lib_error();
+    return nullptr;
+  }
+  return item_to_py(out);
+}
+
+template <class C>
+inline PyTypeObject* view_iter_type() {
+  using It = typename view_traits<C>::iterator;
+  static PyTypeObject* type = [] {
+    static PyType_Slot slots[] = {
+        {Py_tp_dealloc, reinterpret_cast<void*>(&view_iter_dealloc<C, It>)},
+        {Py_tp_iter, reinterpret_cast<void*>(&PyObject_SelfIter)},
+        {Py_tp_iternext, reinterpret_cast<void*>(&view_iter_next<C, It>)},
+        {0, nullptr}};
+    static PyType_Spec spec = {view_traits<C>::iter_name, sizeof(ViewIter<C, It>), 0, Py_TPFLAGS_DEFAULT, slots};
+    return reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
+  }();
+  return type;
+}
+
+template <class C>
+inline PyObject* view_iter(PyObject* self) {
+  using It = typename view_traits<C>::iterator;
+  PyTypeObject* tp = view_iter_type<C>();
+  if (!tp) return nullptr;
+  PyObject* o = tp->tp_alloc(tp, 0);
+  if (!o) return nullptr;
+  new (&reinterpret_cast<ViewIter<C, It>*>(o)->it) Ref<It>();
+  try {
+    reinterpret_cast<ViewIter<C, It>*>(o)->it = reinterpret_cast<View<C>*>(self)->ref->iter();
+  } catch (...) {
+    Py_DECREF(o);
+    raise_lib_error();
+    return nullptr;
+  }
+  return o;
+}
+
+template <class C>
+inline int view_contains(PyObject* self, PyObject* value) {
+  typename view_traits<C>::item x{};
+  if (!item_from_py(value, x)) {
+    PyErr_Clear();
+    return 0;  // not convertible: not a member (as `"a" in [1, 2]` is False)
+  }
+  return reinterpret_cast<View<C>*>(self)->ref->contains(x) ? 1 : 0;
+}
+
+template <class T>
+inline PyObject* list_view_item(PyObject* self, Py_ssize_t i) {
+  try {
+    return item_to_py(reinterpret_cast<View<lib::list<T>>*>(self)->ref->getitem(i));
+  } catch (...) {
+    raise_lib_error();
+    return nullptr;
+  }
+}
+
+template <class K, class V>
+inline PyObject* dict_view_subscript(PyObject* self, PyObject* key) {
+  K k{};
+  if (!item_from_py(key, k)) return nullptr;
+  try {
+    return item_to_py(reinterpret_cast<View<lib::dict<K, V>>*>(self)->ref->getitem(k));
+  } catch (...) {
+    raise_lib_error();
+    return nullptr;
+  }
+}
+
+template <class C>
+inline PyObject* view_copy(PyObject* self, PyObject*) {
+  return to_py(reinterpret_cast<View<C>*>(self)->ref);
+}
+
+template <class C>
+inline PyObject* view_repr(PyObject* self) {
+  PyObject* copy = to_py(reinterpret_cast<View<C>*>(self)->ref);
+  if (!copy) return nullptr;
+  PyObject* r = PyUnicode_FromFormat("%s(%R)", view_traits<C>::name, copy);
+  Py_DECREF(copy);
+  return r;
+}
+
+template <class C>
+inline PyTypeObject* view_type() {
+  static PyTypeObject* type = [] {
+    static PyMethodDef methods[] = {
+        {"to_py", reinterpret_cast<PyCFunction>(&view_copy<C>), METH_NOARGS, "a copy as a Python object"},
+        {nullptr, nullptr, 0, nullptr}};
+    static PyType_Slot slots[8];
+    int n = 0;
+    slots[n++] = {Py_tp_dealloc, reinterpret_cast<void*>(&view_dealloc<C>)};
+    slots[n++] = {Py_tp_iter, reinterpret_cast<void*>(&view_iter<C>)};
+    slots[n++] = {Py_tp_methods, methods};
+    slots[n++] = {Py_tp_repr, reinterpret_cast<void*>(&view_repr<C>)};
+    slots[n++] = {Py_sq_contains, reinterpret_cast<void*>(&view_contains<C>)};
+    if constexpr (std::is_same_v<C, lib::list<typename view_traits<C>::item>>) {
+      slots[n++] = {Py_sq_item, reinterpret_cast<void*>(&list_view_item<typename view_traits<C>::item>)};
+      slots[n++] = {Py_sq_length, reinterpret_cast<void*>(&view_len<C>)};
+    } else if constexpr (requires { typename C::mapped_type; }) {
+      slots[n++] = {Py_mp_subscript,
+                    reinterpret_cast<void*>(&dict_view_subscript<typename C::key_type, typename C::mapped_type>)};
+      slots[n++] = {Py_mp_length, reinterpret_cast<void*>(&view_len<C>)};
+    } else {
+      slots[n++] = {Py_sq_length, reinterpret_cast<void*>(&view_len<C>)};
+    }
+    slots[n] = {0, nullptr};
+    static PyType_Spec spec = {view_traits<C>::name, sizeof(View<C>), 0, Py_TPFLAGS_DEFAULT, slots};
+    return reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
+  }();
+  return type;
+}
+
+// The conversion of a container reference to Python: its live view (None for None).
+template <class C>
+inline PyObject* to_view(const Ref<C>& ref) {
+  if (!ref) Py_RETURN_NONE;
+  PyTypeObject* tp = view_type<C>();
+  if (!tp) return nullptr;
+  PyObject* o = tp->tp_alloc(tp, 0);
+  if (!o) return nullptr;
+  new (&reinterpret_cast<View<C>*>(o)->ref) Ref<C>(ref);
+  return o;
+}
+
+// A view of exactly this container type converts back to the same container (no copy).
+template <class C>
+inline bool view_unwrap(PyObject* o, Ref<C>& out) {
+  PyTypeObject* tp = view_type<C>();
+  if (tp && Py_TYPE(o) == tp) {
+    out = reinterpret_cast<View<C>*>(o)->ref;
+    return true;
+  }
+  return false;
+}
+
+// Python str/bytes → new lib.string.
+inline Ref<lib::string> string_from_py(PyObject* o) {
+  if (o == Py_None) return nullptr;
+  Ref<lib::string> out;
+  if (!item_from_py(o, out)) return nullptr;
+  return out;
+}
+#endif
+
+}  // namespace cyn::stdlib

@@ -1,0 +1,189 @@
+# cyn.lib — the nogil standard library: list, dict, set and string for nogil code (SPEC §5).
+#
+#     from cyn cimport lib
+#
+#     cdef long demo() nogil:
+#         xs = lib.list[long]()
+#         for i in range(10):
+#             xs.append(i * i)
+#         d = lib.dict[lib.string, long]()
+#         d[lib.string(b"nine")] = xs[3]
+#         del xs[0]
+#         return len(xs) + d[lib.string(b"nine")] + (81 in xs)
+#
+# The classes are the C++ containers of cyn/lib/*.hpp (engineer-facing docs there); this file
+# declares them as extern nogil classes. Special methods are declared under their Python name
+# with the C++ name after it (`__getitem__ "getitem"`), which is how the compiler maps
+# `xs[i]`, `del xs[i]`, `x in xs`, `len(xs)`, `for x in xs`, `a == b`, `a + b`… to them.
+# A method whose C name starts with "::" is a free function taking the object first
+# (cyn/stdlib/lib.hpp), for operations the C++ classes spell differently.
+# Errors: IndexError, ValueError, KeyError, RuntimeError (changed during iteration), as
+# Python raises them (`except +raise_lib_error`). See docs/stdlib.md.
+
+cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::stdlib" nogil:
+    # translates cyn::KeyError and the std:: exceptions to Python's (GIL held by Cython)
+    void raise_lib_error()
+
+cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
+    # an omitted slice bound (xs[:3] → xs.slice(NONE, 3))
+    const Py_ssize_t NONE
+
+    cdef class list_iterator[T] nogil:
+        bint __next__ "next"(T& out) except +raise_lib_error
+
+    cdef class list[T] nogil:
+        __init__()
+        Py_ssize_t __len__ "len"()
+        T __getitem__ "getitem"(Py_ssize_t i) except +raise_lib_error
+        void __setitem__ "setitem"(Py_ssize_t i, T x) except +raise_lib_error
+        void __delitem__ "delitem"(Py_ssize_t i) except +raise_lib_error
+        list[T] __getslice__ "slice"(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error
+        void __setslice__ "::cyn::stdlib::list_setslice"(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step, list[T] values) except +raise_lib_error
+        void __delslice__ "delslice"(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error
+        bint __contains__ "contains"(const T& x) except +raise_lib_error
+        list_iterator[T] __iter__ "iter"() except +raise_lib_error
+        bint __eq__ "::cyn::stdlib::eq"(list[T] other) except +raise_lib_error
+        bint __ne__ "::cyn::stdlib::ne"(list[T] other) except +raise_lib_error
+        list[T] __add__ "add"(list[T] other) except +raise_lib_error
+        list[T] __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
+        void __iadd__ "::cyn::stdlib::list_extend"(list[T] other) except +raise_lib_error
+        void append(T x) except +raise_lib_error
+        void extend "::cyn::stdlib::list_extend"(list[T] other) except +raise_lib_error
+        void insert(Py_ssize_t i, T x) except +raise_lib_error
+        T pop() except +raise_lib_error
+        T pop(Py_ssize_t i) except +raise_lib_error
+        void remove(const T& x) except +raise_lib_error
+        Py_ssize_t index(const T& x) except +raise_lib_error
+        Py_ssize_t index(const T& x, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t index(const T& x, Py_ssize_t start, Py_ssize_t stop) except +raise_lib_error
+        Py_ssize_t count(const T& x) except +raise_lib_error
+        void sort() except +raise_lib_error
+        void sort(bint reverse) except +raise_lib_error
+        void reverse()
+        void clear()
+        void reserve(size_t n) except +raise_lib_error
+        list[T] copy() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # a copy
+        object __to_py__ "::cyn::stdlib::to_view"()        # crossing to Python: a live view
+        list[T] __from_py__ "::cyn::stdlib::list_from_py"(object o)
+
+    cdef class string nogil:
+        __init__()
+        __init__(const char* s)
+        __init__(const char* s, size_t n)
+        const char* c_str()
+        const char* data()
+        size_t size()
+        bint empty()
+        Py_ssize_t __len__ "len"()
+        int __getitem__ "getitem"(Py_ssize_t i) except +raise_lib_error
+        string slice(Py_ssize_t start, Py_ssize_t stop) except +raise_lib_error
+        string slice(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error
+        bint __eq__ "::cyn::stdlib::eq"(string other)
+        bint __ne__ "::cyn::stdlib::ne"(string other)
+        bint __lt__ "::cyn::stdlib::lt"(string other)
+        bint __le__ "::cyn::stdlib::le"(string other)
+        bint __gt__ "::cyn::stdlib::gt"(string other)
+        bint __ge__ "::cyn::stdlib::ge"(string other)
+        long __hash__ "::cyn::stdlib::hash"()
+        bint __contains__ "::cyn::stdlib::string_contains"(string sub)
+        string __add__ "::cyn::stdlib::string_add"(string other) except +raise_lib_error
+        string __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
+        bint eq(const char* other)
+        int compare(string other)
+        Py_ssize_t find(string sub)
+        Py_ssize_t find(string sub, Py_ssize_t start)
+        Py_ssize_t find(string sub, Py_ssize_t start, Py_ssize_t end)
+        Py_ssize_t rfind(string sub)
+        Py_ssize_t index(string sub) except +raise_lib_error
+        Py_ssize_t count(string sub)
+        bint startswith(string prefix)
+        bint endswith(string suffix)
+        list[string] split() except +raise_lib_error
+        list[string] split(string sep) except +raise_lib_error
+        list[string] split(string sep, Py_ssize_t maxsplit) except +raise_lib_error
+        string join(list[string] parts) except +raise_lib_error
+        string strip() except +raise_lib_error
+        string lstrip() except +raise_lib_error
+        string rstrip() except +raise_lib_error
+        string strip(string chars) except +raise_lib_error
+        string replace(string old, string replacement) except +raise_lib_error
+        string replace(string old, string replacement, Py_ssize_t count) except +raise_lib_error
+        string upper() except +raise_lib_error
+        string lower() except +raise_lib_error
+        long long to_long() except +raise_lib_error
+        double to_double() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()
+        string __from_py__ "::cyn::stdlib::string_from_py"(object o)
+
+    # `for k in d` walks keys; d.values() / d.items() walk the same entries differently.
+    cdef class dict_keys "cyn::lib::dict_iterator"[K, V] nogil:
+        bint __next__ "next"(K& out) except +raise_lib_error
+    cdef class dict_values "cyn::lib::dict_iterator"[K, V] nogil:
+        bint __next__ "next_value"(V& out) except +raise_lib_error
+    cdef class dict_items "cyn::lib::dict_iterator"[K, V] nogil:
+        bint __next__ "next_item"(K& key, V& value) except +raise_lib_error
+
+    cdef class dict[K, V] nogil:
+        __init__()
+        Py_ssize_t __len__ "len"()
+        V __getitem__ "getitem"(const K& key) except +raise_lib_error
+        void __setitem__ "setitem"(K key, V value) except +raise_lib_error
+        void __delitem__ "delitem"(const K& key) except +raise_lib_error
+        bint __contains__ "contains"(const K& key) except +raise_lib_error
+        dict_keys[K, V] __iter__ "iter"() except +raise_lib_error
+        bint __eq__ "::cyn::stdlib::eq"(dict[K, V] other) except +raise_lib_error
+        bint __ne__ "::cyn::stdlib::ne"(dict[K, V] other) except +raise_lib_error
+        dict_keys[K, V] keys() except +raise_lib_error
+        dict_values[K, V] values() except +raise_lib_error
+        dict_items[K, V] items() except +raise_lib_error
+        V get(const K& key, V default) except +raise_lib_error
+        V pop(const K& key) except +raise_lib_error
+        V pop(const K& key, V default) except +raise_lib_error
+        V setdefault(K key, V default) except +raise_lib_error
+        void update(dict[K, V] other) except +raise_lib_error
+        void clear()
+        void reserve(size_t n) except +raise_lib_error
+        dict[K, V] copy() except +raise_lib_error
+        list[K] keys_list() except +raise_lib_error
+        list[V] values_list() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # a copy
+        object __to_py__ "::cyn::stdlib::to_view"()        # crossing to Python: a live view
+        dict[K, V] __from_py__ "::cyn::stdlib::dict_from_py"(object o)
+
+    cdef class set_iterator[T] nogil:
+        bint __next__ "next"(T& out) except +raise_lib_error
+
+    cdef class set[T] nogil:
+        __init__()
+        Py_ssize_t __len__ "len"()
+        bint __contains__ "contains"(const T& x) except +raise_lib_error
+        set_iterator[T] __iter__ "iter"() except +raise_lib_error
+        bint __eq__ "::cyn::stdlib::eq"(set[T] other) except +raise_lib_error
+        bint __ne__ "::cyn::stdlib::ne"(set[T] other) except +raise_lib_error
+        set[T] __or__ "union_"(set[T] other) except +raise_lib_error
+        set[T] __and__ "intersection"(set[T] other) except +raise_lib_error
+        set[T] __sub__ "difference"(set[T] other) except +raise_lib_error
+        set[T] __xor__ "symmetric_difference"(set[T] other) except +raise_lib_error
+        bint __le__ "issubset"(set[T] other) except +raise_lib_error
+        bint __ge__ "issuperset"(set[T] other) except +raise_lib_error
+        void add(T x) except +raise_lib_error
+        void discard(const T& x) except +raise_lib_error
+        void remove(const T& x) except +raise_lib_error
+        T pop() except +raise_lib_error
+        void clear()
+        set[T] copy() except +raise_lib_error
+        set[T] intersection(set[T] other) except +raise_lib_error
+        set[T] difference(set[T] other) except +raise_lib_error
+        set[T] symmetric_difference(set[T] other) except +raise_lib_error
+        void update(set[T] other) except +raise_lib_error
+        void intersection_update(set[T] other) except +raise_lib_error
+        void difference_update(set[T] other) except +raise_lib_error
+        void symmetric_difference_update(set[T] other) except +raise_lib_error
+        bint issubset(set[T] other) except +raise_lib_error
+        bint issuperset(set[T] other) except +raise_lib_error
+        bint isdisjoint(set[T] other) except +raise_lib_error
+        list[T] to_list() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # a copy
+        object __to_py__ "::cyn::stdlib::to_view"()        # crossing to Python: a live view
+        set[T] __from_py__ "::cyn::stdlib::set_from_py"(object o)

@@ -1,0 +1,3 @@
+cdef class Shared nogil:
+    cdef int x
+    cdef int get(self)

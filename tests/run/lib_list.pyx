@@ -1,0 +1,322 @@
+# distutils: language = c++
+"""lib.list[T] from Cython nogil code, checked against Python's list doing the same."""
+from cyn cimport lib
+
+
+cdef lib.list[long] squares(long n) nogil:
+    xs = lib.list[long]()
+    for i in range(n):
+        xs.append(i * i)
+    return xs
+
+
+def py_squares(n):
+    return [i * i for i in range(n)]
+
+
+def test_append_len_getitem_negative():
+    cdef lib.list[long] xs = squares(10)
+    ys = py_squares(10)
+    assert len(xs) == len(ys) == 10
+    for i in range(-10, 10):
+        assert xs[i] == ys[i]
+
+
+def test_getitem_index_error():
+    cdef lib.list[long] xs = squares(3)
+    for bad in (3, 100, -4):
+        try:
+            xs[bad]
+        except IndexError as e:
+            assert str(e) == "list index out of range"
+        else:
+            assert False, bad
+    try:
+        [0, 1, 4][3]
+    except IndexError as e:
+        assert str(e) == "list index out of range"
+
+
+def test_setitem_delitem():
+    cdef lib.list[long] xs = squares(6)
+    ys = py_squares(6)
+    xs[0] = 100
+    ys[0] = 100
+    xs[-1] = -1
+    ys[-1] = -1
+    del xs[1]
+    del ys[1]
+    del xs[-2]
+    del ys[-2]
+    assert xs.to_py() == ys
+    try:
+        xs[10] = 1
+    except IndexError as e:
+        assert str(e) == "list assignment index out of range"
+    else:
+        assert False
+    try:
+        del xs[-10]
+    except IndexError as e:
+        assert str(e) == "list assignment index out of range"
+    else:
+        assert False
+
+
+def test_contains():
+    cdef lib.list[long] xs = squares(10)
+    ys = py_squares(10)
+    for v in range(-3, 90):
+        assert (v in xs) == (v in ys)
+        assert (v not in xs) == (v not in ys)
+
+
+cdef long sum_loop(lib.list[long] xs) nogil:
+    cdef long total = 0
+    for x in xs:
+        total += x
+    return total
+
+
+def test_for_loop_in_order():
+    cdef lib.list[long] xs = squares(100)
+    assert sum_loop(xs) == sum(py_squares(100))
+    assert sum_loop(lib.list[long]()) == 0
+
+
+cdef long loop_with_break_else(lib.list[long] xs, long stop_at) nogil:
+    cdef long seen = 0
+    for x in xs:
+        if x == stop_at:
+            break
+        seen += 1
+    else:
+        seen = -1
+    return seen
+
+
+def test_break_and_else():
+    cdef lib.list[long] xs = squares(5)
+    assert loop_with_break_else(xs, 9) == 3
+    assert loop_with_break_else(xs, 7) == -1
+
+
+cdef void grow_while_iterating(lib.list[long] xs) except * nogil:
+    for x in xs:
+        xs.append(x)
+
+
+def test_mutation_during_iteration_raises():
+    cdef lib.list[long] xs = squares(3)
+    try:
+        grow_while_iterating(xs)
+    except RuntimeError as e:
+        assert "changed size during iteration" in str(e)
+    else:
+        assert False
+
+
+def test_methods_against_python():
+    cdef lib.list[long] xs = lib.list[long]()
+    ys = []
+    for v in (5, 3, 9, 3, 1, 7):
+        xs.append(v)
+        ys.append(v)
+    xs.insert(0, 42)
+    ys.insert(0, 42)
+    xs.insert(-1, 8)
+    ys.insert(-1, 8)
+    xs.insert(100, 6)
+    ys.insert(100, 6)
+    assert xs.to_py() == ys
+    assert xs.index(3) == ys.index(3)
+    assert xs.index(3, 3) == ys.index(3, 3)
+    assert xs.count(3) == ys.count(3) == 2
+    assert xs.pop() == ys.pop()
+    assert xs.pop(0) == ys.pop(0)
+    assert xs.pop(-2) == ys.pop(-2)
+    xs.remove(3)
+    ys.remove(3)
+    assert xs.to_py() == ys
+    xs.sort()
+    ys.sort()
+    assert xs.to_py() == ys
+    xs.sort(True)
+    ys.sort(reverse=True)
+    assert xs.to_py() == ys
+    xs.reverse()
+    ys.reverse()
+    assert xs.to_py() == ys
+    cdef lib.list[long] zs = xs.copy()
+    zs.append(1000)
+    assert xs.to_py() == ys
+    xs.extend(zs)
+    ys.extend(ys + [1000])
+    assert xs.to_py() == ys
+    xs.clear()
+    ys.clear()
+    assert xs.to_py() == ys == []
+
+
+def test_method_errors():
+    cdef lib.list[long] xs = squares(3)
+    try:
+        xs.remove(5)
+    except ValueError as e:
+        assert str(e) == "list.remove(x): x not in list"
+    else:
+        assert False
+    try:
+        xs.index(5)
+    except ValueError as e:
+        assert str(e) == "5 is not in list"
+    else:
+        assert False
+    xs.clear()
+    try:
+        xs.pop()
+    except IndexError as e:
+        assert str(e) == "pop from empty list"
+    else:
+        assert False
+
+
+def test_slices_against_python():
+    cdef lib.list[long] xs = squares(10)
+    ys = py_squares(10)
+    assert xs[2:5].to_py() == ys[2:5]
+    assert xs[:3].to_py() == ys[:3]
+    assert xs[7:].to_py() == ys[7:]
+    assert xs[::2].to_py() == ys[::2]
+    assert xs[::-1].to_py() == ys[::-1]
+    assert xs[-3:-1].to_py() == ys[-3:-1]
+    assert xs[8:2:-2].to_py() == ys[8:2:-2]
+    del xs[1:3]
+    del ys[1:3]
+    assert xs.to_py() == ys
+    del xs[::3]
+    del ys[::3]
+    assert xs.to_py() == ys
+    cdef lib.list[long] repl = lib.list[long]()
+    repl.append(-5)
+    xs[0:2] = repl
+    ys[0:2] = [-5]
+    assert xs.to_py() == ys
+    try:
+        xs[::0]
+    except ValueError as e:
+        assert str(e) == "slice step cannot be zero"
+    else:
+        assert False
+
+
+def test_operators():
+    cdef lib.list[long] a = squares(3)
+    cdef lib.list[long] b = squares(3)
+    cdef lib.list[long] c = squares(4)
+    assert a == b and not (a != b)
+    assert a != c and not (a == c)
+    assert a is not b
+    assert (a + c).to_py() == py_squares(3) + py_squares(4)
+    assert (a * 3).to_py() == py_squares(3) * 3
+    assert (a * 0).to_py() == []
+    a += c
+    assert a.to_py() == py_squares(3) + py_squares(4)
+    assert b.to_py() == py_squares(3)
+
+
+cdef int truth(lib.list[long] xs) nogil:
+    if xs:
+        return 1
+    return 0
+
+
+def test_truth():
+    cdef lib.list[long] xs = lib.list[long]()
+    assert truth(xs) == 0
+    xs.append(0)
+    assert truth(xs) == 1
+    assert truth(None) == 0
+    assert not (not xs)
+
+
+def test_conversion_from_and_to_python():
+    cdef lib.list[long] xs = [1, 2, 3]
+    xs.append(4)
+    assert xs.to_py() == [1, 2, 3, 4]
+    assert len(xs) == 4
+    cdef lib.list[double] ds = (0.5, 1.5)
+    assert ds.to_py() == [0.5, 1.5]
+    try:
+        xs = ["a"]
+    except TypeError:
+        pass
+    else:
+        assert False
+    assert xs.to_py() == [1, 2, 3, 4]
+
+
+def test_none_list_raises():
+    cdef lib.list[long] xs = None
+    try:
+        xs.append(1)
+    except AttributeError:
+        pass
+    else:
+        assert False
+    try:
+        xs[0]
+    except AttributeError:
+        pass
+    else:
+        assert False
+
+
+def test_spec_example_of_the_module():
+    assert demo() == 19
+
+
+cdef long demo() nogil:
+    xs = lib.list[long]()
+    for i in range(10):
+        xs.append(i * i)
+    d = lib.dict[lib.string, long]()
+    d[lib.string(b"nine")] = xs[3]
+    del xs[0]
+    return len(xs) + d[lib.string(b"nine")] + (81 in xs)
+
+
+def make_list():
+    cdef lib.list[long] xs = [1, 2, 3]
+    return xs                  # crosses to Python by itself: a live view
+
+
+def append_to(lib.list[long] xs, long v):
+    xs.append(v)
+
+
+def test_container_crossing_to_python_is_a_live_view():
+    view = make_list()
+    assert len(view) == 3
+    assert view[0] == 1 and view[-1] == 3
+    assert list(view) == [1, 2, 3]
+    assert 2 in view and 5 not in view and "x" not in view
+    append_to(view, 4)         # the same container goes back in: no copy
+    assert len(view) == 4 and view[3] == 4
+    assert view.to_py() == [1, 2, 3, 4]
+    try:
+        view[10]
+    except IndexError as e:
+        assert str(e) == "list index out of range"
+    else:
+        assert False
+    it = iter(view)
+    assert next(it) == 1
+    append_to(view, 5)
+    try:
+        next(it)
+    except RuntimeError as e:
+        assert str(e) == "list changed size during iteration"
+    else:
+        assert False
+    assert "list_view([1, 2, 3, 4, 5])" in repr(view)

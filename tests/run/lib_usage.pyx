@@ -1,0 +1,116 @@
+# distutils: language = c++
+"""Everyday nogil code with cyn.lib: word counting, nested containers, literals as strings,
+in-place item updates; each result compared with the same program in Python."""
+from cyn cimport lib
+
+
+cdef lib.dict[lib.string, long] word_counts(lib.string text) nogil:
+    counts = lib.dict[lib.string, long]()
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def test_word_counts():
+    text = "the cat and the hat and the bat"
+    cdef lib.string t = text
+    py = {}
+    for w in text.split():
+        py[w] = py.get(w, 0) + 1
+    assert word_counts(t).to_py() == py
+
+
+cdef long csv_total(lib.string line) except -1 nogil:
+    total = 0
+    for field in line.split(b","):          # a bytes literal where a lib.string is expected
+        if field == b"":
+            continue
+        total += field.to_long()
+    return total
+
+
+def test_literals_as_strings():
+    cdef lib.string line = "1,2,,39"
+    assert csv_total(line) == sum(int(x) for x in "1,2,,39".split(",") if x)
+    line = "1,x"
+    try:
+        csv_total(line)
+    except ValueError as e:
+        assert str(e) == "invalid literal for int() with base 10: 'x'"
+    else:
+        assert False
+
+
+cdef lib.list[lib.list[long]] triangle(long n) nogil:
+    rows = lib.list[lib.list[long]]()
+    for i in range(n):
+        row = lib.list[long]()
+        for j in range(i + 1):
+            row.append(1 if j == 0 or j == i else rows[i - 1][j - 1] + rows[i - 1][j])
+        rows.append(row)
+    return rows
+
+
+def test_nested_containers():
+    cdef lib.list[lib.list[long]] t = triangle(6)
+    py = []
+    for i in range(6):
+        py.append([1 if j == 0 or j == i else py[i - 1][j - 1] + py[i - 1][j] for j in range(i + 1)])
+    assert [t[i].to_py() for i in range(len(t))] == py
+
+
+cdef lib.list[long] histogram(lib.list[long] values, long buckets) except * nogil:
+    h = lib.list[long]()
+    for i in range(buckets):
+        h.append(0)
+    for v in values:
+        h[v % buckets] += 1
+        h[-1] -= 0
+    return h
+
+
+def test_inplace_item_updates():
+    values = [3, 7, 1, 9, 12, 3, 5]
+    cdef lib.list[long] vs = values
+    py = [0] * 4
+    for v in values:
+        py[v % 4] += 1
+    assert histogram(vs, 4).to_py() == py
+
+
+cdef long items_sum(lib.dict[long, long] d) except -1 nogil:
+    total = 0
+    for k, v in d.items():
+        total += k * v
+    return total
+
+
+def test_items_unpacking():
+    cdef lib.dict[long, long] d = {2: 3, 4: 5}
+    assert items_sum(d) == 2 * 3 + 4 * 5
+
+
+cdef long keys_then_values(lib.dict[long, long] d) except -1 nogil:
+    total = 0
+    for k in d.keys():
+        total = total * 10 + k
+    for v in d.values():
+        total = total * 10 + v
+    return total
+
+
+def test_keys_and_values_views_in_order():
+    cdef lib.dict[long, long] d = {3: 1, 1: 2}
+    py = {3: 1, 1: 2}
+    expected = 0
+    for x in list(py.keys()) + list(py.values()):
+        expected = expected * 10 + x
+    assert keys_then_values(d) == expected
+
+
+def test_string_comparisons_with_c_text():
+    cdef lib.string s = "abc"
+    assert s.eq(b"abc") and not s.eq(b"abd")
+    assert s.compare(lib.string(b"abd")) < 0
+    assert s.rfind(lib.string(b"c")) == "abc".rfind("c")
+    assert lib.string(b"xxhixx").strip(lib.string(b"x")).to_py() == "xxhixx".strip("x")
