@@ -14,8 +14,10 @@ import sys
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXAMPLES = os.path.join(os.environ.get("CYN_BUILD_DIR", os.path.join(ROOT, "build")), "examples")
+import cynbuild
+
+ROOT = cynbuild.ROOT
+EXAMPLES = None   # the folder holding the built examples (main() sets it)
 
 
 def free_port():
@@ -60,6 +62,9 @@ def main():
     if not all(os.path.exists(os.path.join(ROOT, "examples", n)) for n in ("hello.pyx", "fib.pyx")):
         print("demo: the HTTP examples are not in this checkout yet; running the benchmarks only")
         return subprocess.call([sys.executable, os.path.join(ROOT, "benchmarks", "run_all.py")])
+    global EXAMPLES
+    EXAMPLES = cynbuild.build([os.path.join(ROOT, "examples", name) for name in ("hello.pyx", "fib.pyx")],
+                              os.path.join(cynbuild.build_dir(), "examples"), name="http-examples")
     failures = 0
     servers = []
     for module, path in (("hello", "/"), ("fib", "/fib?n=20")):

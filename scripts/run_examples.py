@@ -8,25 +8,12 @@ when an example fails to build or its main() raises.
 import glob
 import importlib
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(os.environ.get("CYN_BUILD_DIR", os.path.join(ROOT, "build")), "examples")
+import cynbuild
 
-
-def build(sources):
-    os.makedirs(OUT, exist_ok=True)
-    for src in sources:
-        dst = os.path.join(OUT, os.path.basename(src))
-        with open(src, "rb") as f_in:
-            data = f_in.read()
-        if not os.path.exists(dst) or open(dst, "rb").read() != data:
-            with open(dst, "wb") as f_out:
-                f_out.write(data)
-    names = [os.path.basename(s) for s in sources if s.endswith(".pyx")]
-    subprocess.check_call([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3", *names],
-                          cwd=OUT)
+ROOT = cynbuild.ROOT
+OUT = os.path.join(cynbuild.build_dir(), "examples")
 
 
 def main():
@@ -35,8 +22,9 @@ def main():
     if not sources:
         print("no examples yet")
         return 0
-    build(sources)
-    sys.path.insert(0, OUT)
+    pyx = [s for s in sources if s.endswith(".pyx")]
+    pxd = [s for s in sources if not s.endswith(".pyx")]
+    sys.path.insert(0, cynbuild.build(pyx, OUT, pxd, name="examples"))
     failed = 0
     for src in sources:
         if not src.endswith(".pyx"):

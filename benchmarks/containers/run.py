@@ -23,6 +23,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 import results  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import cynbuild  # noqa: E402
+
 BUILD = os.environ.get("CYN_BUILD_DIR", os.path.join(ROOT, "build"))
 OUT = os.path.join(BUILD, "bench-containers")
 N = int(os.environ.get("CYN_BENCH_N", "1000000"))
@@ -32,20 +35,7 @@ BENCHES = ["list_append", "list_index", "list_iterate", "dict_insert_int", "dict
 
 
 def build_cython_module():
-    os.makedirs(OUT, exist_ok=True)
-    src = os.path.join(HERE, "bench_containers.pyx")
-    dst = os.path.join(OUT, "bench_containers.pyx")
-    data = open(src, "rb").read()
-    if not os.path.exists(dst) or open(dst, "rb").read() != data:
-        with open(dst, "wb") as f:
-            f.write(data)
-    env = dict(os.environ, CYN_BUILD_DIR=BUILD, PYTHONPATH=os.pathsep.join(
-        [os.path.join(ROOT, "cython-fork"), os.path.join(ROOT, "stdlib"), os.environ.get("PYTHONPATH", "")]))
-    subprocess.check_call([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3",
-                           "bench_containers.pyx"], cwd=OUT, env=env)
-    sys.path.insert(0, OUT)
-    import bench_containers
-    return bench_containers
+    return cynbuild.build_and_import(os.path.join(HERE, "bench_containers.pyx"), OUT)
 
 
 def inputs(n):

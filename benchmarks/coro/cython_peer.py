@@ -11,73 +11,30 @@ runs once to warm up and once measured, then one line of key=value pairs is prin
 report it; resource.getrusage's ru_maxrss where /proc is missing), so it includes the Python
 interpreter itself.
 
-bench_coro.pyx is built through the fork like benchmarks/objects/run.py builds its module:
-`python -m cython_nogil.cythonize_cli -i -q -3` in $CYN_BUILD_DIR/bench-coro (default
-build/), linked against that build directory's libcyn.
+bench_coro.pyx is built through the fork by scripts/cynbuild.py (as every benchmark and test
+module is) under $CYN_BUILD_DIR/bench-coro (default build/), linked against that build
+directory's libcyn.
 """
 
-import hashlib
 import os
 import resource
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import cynbuild  # noqa: E402
 DEFAULT_N = {"spawn": 500_000, "spawn_yield": 500_000, "skynet": 1_000_000, "pingpong": 1_000_000}
 
 
-def build_dir():
-    path = os.environ.get("CYN_BUILD_DIR") or os.path.join(ROOT, "build")
-    return path if os.path.isabs(path) else os.path.join(ROOT, path)
-
-
 def out_dir():
-    return os.path.join(build_dir(), "bench-coro")
-
-
-def _inputs_digest():
-    """Hash of what the generated module depends on: the .pyx, the overlay, runtime headers
-    and the stdlib .pxd files (cythonize alone does not notice a changed C++ header)."""
-    h = hashlib.sha256()
-    with open(os.path.join(HERE, "bench_coro.pyx"), "rb") as f:
-        h.update(f.read())
-    for folder, suffixes in ((os.path.join(ROOT, "cython-fork"), (".py",)),
-                             (os.path.join(ROOT, "runtime", "include"), (".hpp", ".h")),
-                             (os.path.join(ROOT, "stdlib"), (".pxd", ".pyx", ".hpp"))):
-        for base, dirs, files in sorted(os.walk(folder)):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith(suffixes):
-                    path = os.path.join(base, name)
-                    h.update(path[len(folder):].encode())
-                    with open(path, "rb") as f:
-                        h.update(f.read())
-    return h.hexdigest()
+    return os.path.join(cynbuild.build_dir(), "bench-coro")
 
 
 def build():
-    """Compiles bench_coro.pyx into out_dir() unless its inputs are unchanged; returns the dir."""
-    out = out_dir()
-    os.makedirs(out, exist_ok=True)
-    digest = _inputs_digest()
-    stamp = os.path.join(out, "bench_coro.stamp")
-    built = any(n.startswith("bench_coro.") and n.endswith(".so") for n in os.listdir(out))
-    if built and os.path.exists(stamp) and open(stamp).read() == digest:
-        return out
-    with open(os.path.join(HERE, "bench_coro.pyx"), "rb") as f:
-        data = f.read()
-    with open(os.path.join(out, "bench_coro.pyx"), "wb") as f:
-        f.write(data)
-    env = dict(os.environ, CYN_BUILD_DIR=build_dir(), PYTHONPATH=os.pathsep.join(
-        [os.path.join(ROOT, "cython-fork"), os.path.join(ROOT, "stdlib"),
-         os.environ.get("PYTHONPATH", "")]))
-    # --force: a changed runtime header must regenerate and recompile the module.
-    subprocess.check_call([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3",
-                           "--force", "bench_coro.pyx"], cwd=out, env=env)
-    with open(stamp, "w") as f:
-        f.write(digest)
-    return out
+    """Compiles bench_coro.pyx (only when it, the overlay, the runtime headers or the stdlib
+    changed); returns the folder holding the module."""
+    return cynbuild.build([os.path.join(HERE, "bench_coro.pyx")], out_dir())
 
 
 def load():

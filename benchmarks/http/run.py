@@ -34,6 +34,9 @@ ROOT = os.path.dirname(BENCH)
 sys.path.insert(0, BENCH)
 import results  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import cynbuild  # noqa: E402
+
 BUILD_DIR = os.path.join(ROOT, os.environ.get("CYN_BUILD_DIR", "build"))
 OUT_DIR = os.path.join(BENCH, ".out")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -169,22 +172,19 @@ def asyncio_start(port, cores, tmp, endpoint):
 
 
 def build_examples(tmp):
-    """Builds examples/hello.pyx and examples/fib.pyx through the fork, as a user would."""
-    out = os.path.join(tmp, "examples")
-    os.makedirs(out, exist_ok=True)
-    for name in ("hello.pyx", "fib.pyx"):
-        shutil.copy(os.path.join(ROOT, "examples", name), out)
-    env = dict(os.environ, CYN_BUILD_DIR=BUILD_DIR,
-               PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "cython-fork"), os.path.join(ROOT, "stdlib")]))
-    subprocess.run([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3", "hello.pyx", "fib.pyx"],
-                   cwd=out, env=env, check=True, capture_output=True, timeout=900)
-    return out
+    """Builds examples/hello.pyx and examples/fib.pyx through the fork, as a user would;
+    returns the folder holding the two modules."""
+    return cynbuild.build([os.path.join(ROOT, "examples", name) for name in ("hello.pyx", "fib.pyx")],
+                          os.path.join(BUILD_DIR, "bench-http"), name="http-examples")
+
+
+EXAMPLES = []   # the folder build_examples() returned
 
 
 def cython_start(port, cores, tmp, endpoint):
     module = "hello" if endpoint == "hello" else "fib"
     code = "import sys; sys.path.insert(0, %r); import %s; %s.run(port=%d, threads=%d)" % (
-        os.path.join(tmp, "examples"), module, module, port, cores)
+        EXAMPLES[0], module, module, port, cores)
     return [sys.executable, "-c", code], {}
 
 
@@ -313,7 +313,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory(prefix="cyn-http-bench-") as tmp:
         build_go(tmp)
-        build_examples(tmp)
+        EXAMPLES[:] = [build_examples(tmp)]
         for endpoint in ("hello", "fib30"):
             for cores in (1, 2):
                 for peer in PEERS:

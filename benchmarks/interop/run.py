@@ -7,7 +7,6 @@ Prints ns per operation and ratios; rewrites the `interop` section of benchmarks
 """
 
 import os
-import subprocess
 import sys
 import timeit
 
@@ -16,24 +15,16 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 import results  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import cynbuild  # noqa: E402
+
 BUILD = os.environ.get("CYN_BUILD_DIR", os.path.join(ROOT, "build"))
 OUT = os.path.join(BUILD, "bench-interop")
 N = int(os.environ.get("CYN_BENCH_N", "1000000"))
 
 
 def build():
-    os.makedirs(OUT, exist_ok=True)
-    data = open(os.path.join(HERE, "bench_interop.pyx"), "rb").read()
-    dst = os.path.join(OUT, "bench_interop.pyx")
-    if not os.path.exists(dst) or open(dst, "rb").read() != data:
-        open(dst, "wb").write(data)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [os.path.join(ROOT, "cython-fork"), os.path.join(ROOT, "stdlib"), os.environ.get("PYTHONPATH", "")]))
-    subprocess.check_call([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3",
-                           "bench_interop.pyx"], cwd=OUT, env=env)
-    sys.path.insert(0, OUT)
-    import bench_interop
-    return bench_interop
+    return cynbuild.build_and_import(os.path.join(HERE, "bench_interop.pyx"), OUT)
 
 
 def ns_per_op(stmt, setup_globals):

@@ -11,7 +11,6 @@ n operations, so equal figures for 1 and 2 threads mean linear scaling.
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import threading
@@ -22,6 +21,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 import results  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import cynbuild  # noqa: E402
+
 BUILD = os.environ.get("CYN_BUILD_DIR", os.path.join(ROOT, "build"))
 OUT = os.path.join(BUILD, "bench-objects")
 OPS = ["create+free", "ref copy", "virtual call"]
@@ -30,21 +32,7 @@ REPEAT = 3
 
 
 def build_cython_module():
-    os.makedirs(OUT, exist_ok=True)
-    src = os.path.join(HERE, "bench_objects.pyx")
-    dst = os.path.join(OUT, "bench_objects.pyx")
-    with open(src, "rb") as f:
-        data = f.read()
-    if not os.path.exists(dst) or open(dst, "rb").read() != data:
-        with open(dst, "wb") as f:
-            f.write(data)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [os.path.join(ROOT, "cython-fork"), os.path.join(ROOT, "stdlib"), os.environ.get("PYTHONPATH", "")]))
-    subprocess.check_call([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3",
-                           "bench_objects.pyx"], cwd=OUT, env=env)
-    sys.path.insert(0, OUT)
-    import bench_objects
-    return bench_objects
+    return cynbuild.build_and_import(os.path.join(HERE, "bench_objects.pyx"), OUT)
 
 
 class PyPoint:
