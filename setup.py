@@ -22,6 +22,10 @@ from cython_nogil.version import SUPPORTED_CYTHON, __version__  # noqa: E402
 
 sys.path.pop(0)
 
+# setup.cfg keeps setuptools' scratch files (egg-info, build/) in build-pip/, out of the
+# CMake build folder; it must exist on a fresh clone.
+os.makedirs(os.path.join(HERE, "build-pip"), exist_ok=True)
+
 
 class BuildWithRuntime(build_py):
     """build_py that also compiles libcyn and lays out the runtime and the .pth file."""

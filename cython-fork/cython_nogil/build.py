@@ -19,7 +19,7 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 # A nogil class declaration, or a cimport of the cyn standard library.
 _NEEDS_RUNTIME = re.compile(
-    rb"^[ \t]*(?:cdef[ \t]+(?:public[ \t]+|api[ \t]+)?class[ \t]+\w+[^:\n]*\bnogil[ \t]*:"
+    rb"^[ \t]*(?:cdef[ \t]+(?:public[ \t]+|api[ \t]+)?class[ \t]+\w+(?:[^:\n\"]|\"[^\"\n]*\")*\bnogil[ \t]*:"
     rb"|from[ \t]+cyn(?:\.\w+)*[ \t]+cimport\b"
     rb"|cimport[ \t]+cyn\b)",
     re.MULTILINE)

@@ -21,7 +21,7 @@ MODULE = "Cython.Compiler.Parsing"
 
 # A nogil class, defined (`cdef class X nogil:`) or declared in an extern block (`cdef class X nogil:`
 # / `class X nogil:`), with optional template parameters and bases before `nogil`.
-_NOGIL_CLASS = re.compile(r"^[ \t]*(?:cdef[ \t]+)?(?:public[ \t]+)?class[ \t]+\w+[^:\n#]*\bnogil[ \t]*:",
+_NOGIL_CLASS = re.compile(r"^[ \t]*(?:cdef[ \t]+)?(?:public[ \t]+)?class[ \t]+\w+(?:[^:\n#\"]|\"[^\"\n]*\")*\bnogil[ \t]*:",
                           re.MULTILINE)
 
 _pure = None

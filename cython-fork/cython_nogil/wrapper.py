@@ -66,7 +66,7 @@ def _fields(node, scope):
 
 
 def _type_text(t):
-    return t.declaration_code("", for_display=1).strip()
+    return t.declaration_code("", pyrex=1).strip()
 
 
 def _arg_list(ctype, defaults):
@@ -194,7 +194,7 @@ def build_wrapper(node, env):
             lines.append("        with nogil:")
             lines.append("            %s" % call)
         else:
-            lines.append("        cdef %s" % t.return_type.declaration_code("_cyn_result", for_display=1))
+            lines.append("        cdef %s" % t.return_type.declaration_code("_cyn_result", pyrex=1))
             lines.append("        with nogil:")
             lines.append("            _cyn_result = %s" % call)
             lines.append("        return _cyn_result")

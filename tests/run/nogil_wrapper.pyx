@@ -137,3 +137,18 @@ def test_pickling_with_user_reduce():
     import pickle
     p = pickle.loads(pickle.dumps(Pickled(2.5)))
     assert type(p) is Pickled and p.v == 2.5
+
+
+cdef class Flag nogil:
+    cdef int value
+    def __init__(self, int value):
+        self.value = value
+    cpdef bint is_zero(self):
+        return self.value == 0
+    cpdef unsigned long long widened(self):
+        return <unsigned long long>self.value * 4294967296ULL
+
+def test_cpdef_with_bint_and_long_long_results():
+    assert Flag(0).is_zero() is True
+    assert Flag(3).is_zero() is False
+    assert Flag(3).widened() == 3 * 4294967296
