@@ -46,9 +46,16 @@ class RunModule(pytest.File):
             yield RunItem.from_parent(self, name="doctests", function=None)
 
     def load(self):
+        failure = getattr(self, "_build_failure", None)
+        if failure is not None:          # built once per module, even when it fails
+            raise failure
         module = getattr(self, "_module", None)
         if module is None:
-            folder = H.build_modules(str(self.path))
+            try:
+                folder = H.build_modules(str(self.path))
+            except H.BuildError as exc:
+                self._build_failure = exc
+                raise
             if folder not in sys.path:
                 sys.path.insert(0, folder)
             module = importlib.import_module(self.path.stem)
@@ -91,7 +98,8 @@ class RunItem(pytest.Item):
             return str(excinfo.value)
         # The test's own frames (the .pyx and the modules it calls), not pytest's plumbing.
         import traceback
-        frames = [f for f in traceback.extract_tb(excinfo.tb) if not f.filename.endswith("conftest.py")]
+        frames = [f for f in traceback.extract_tb(excinfo.tb)
+                  if not f.filename.endswith("conftest.py") and "site-packages" not in f.filename]
         lines = traceback.format_list(frames[-12:])
         lines += traceback.format_exception_only(excinfo.type, excinfo.value)
         return "".join(lines)
