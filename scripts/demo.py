@@ -2,11 +2,12 @@
 """The main job of `make run`: the demo HTTP servers and the benchmark table.
 
 Starts examples/hello.pyx exactly as a user would (`import hello; hello.run(port=...)`), shows
-that it answers, does the same for examples/fib.pyx, runs the benchmark table
-(benchmarks/run_all.py), then stops each server with SIGINT and checks it exits cleanly.
+with curl that it answers, does the same for examples/fib.pyx, runs the benchmark table
+(benchmarks/run_all.py), then stops each server with SIGINT and checks it exits cleanly (0).
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +48,17 @@ def start(module, port):
     return proc
 
 
+def show(name, url):
+    """Shows the server answering, with curl as a user would type it."""
+    if shutil.which("curl"):
+        print("$ curl -i %s" % url, flush=True)
+        subprocess.check_call(["curl", "-sS", "-i", "--max-time", "5", url])
+        print(flush=True)
+    else:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            print("GET %s on %s -> %d %r" % (url, name, resp.status, resp.read()))
+
+
 def stop(proc, name):
     proc.send_signal(signal.SIGINT)
     try:
@@ -59,23 +71,21 @@ def stop(proc, name):
 
 
 def main():
-    if not all(os.path.exists(os.path.join(ROOT, "examples", n)) for n in ("hello.pyx", "fib.pyx")):
-        print("demo: the HTTP examples are not in this checkout yet; running the benchmarks only")
-        return subprocess.call([sys.executable, os.path.join(ROOT, "benchmarks", "run_all.py")])
     global EXAMPLES
     EXAMPLES = cynbuild.build([os.path.join(ROOT, "examples", name) for name in ("hello.pyx", "fib.pyx")],
                               os.path.join(cynbuild.build_dir(), "examples"), name="http-examples")
     failures = 0
     servers = []
-    for module, path in (("hello", "/"), ("fib", "/fib?n=20")):
-        port = free_port()
-        proc = start(module, port)
-        servers.append((module, proc))
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5) as resp:
-            print("GET %s on %s -> %d %r" % (path, module, resp.status, resp.read()))
-    for module, proc in servers:
-        failures += stop(proc, module) != 0
-    failures += subprocess.call([sys.executable, os.path.join(ROOT, "benchmarks", "run_all.py")]) != 0
+    try:
+        for module, path in (("hello", "/"), ("fib", "/fib?n=20")):
+            port = free_port()
+            servers.append((module, start(module, port)))
+            show(module, "http://127.0.0.1:%d%s" % (port, path))
+        # The benchmark table, while the demo servers are still up (they idle meanwhile).
+        failures += subprocess.call([sys.executable, os.path.join(ROOT, "benchmarks", "run_all.py")]) != 0
+    finally:
+        for module, proc in servers:
+            failures += stop(proc, module) != 0
     return 1 if failures else 0
 
 
