@@ -28,7 +28,9 @@ def main(build_dir):
         with tempfile.TemporaryDirectory() as scratch:
             cmd = [target, scratch, corpus, "-max_total_time=%d" % seconds, "-print_final_stats=1"]
             print("fuzz:", " ".join(cmd), flush=True)
-            status |= subprocess.call(cmd)
+            # Any sanitizer report (UBSan included) stops the run and fails `make fuzz`.
+            env = dict(os.environ, UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
+            status |= subprocess.call(cmd, env=env)
     return status
 
 

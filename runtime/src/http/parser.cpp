@@ -170,6 +170,7 @@ long scan_chunked(char* buf, std::size_t len, std::size_t start, const Limits& l
 
 // Status for a head that is not complete yet: too big already, a bare LF, or wait.
 ParseResult check_incomplete_head(const char* buf, std::size_t len, const Limits& limits) {
+  if (len == 0) return incomplete(1);  // nothing read yet (buf may be null: no memchr on it)
   // A bare LF can never become valid: answer now rather than at the header timeout.
   for (const char* nl = static_cast<const char*>(std::memchr(buf, '\n', len)); nl != nullptr;
        nl = static_cast<const char*>(std::memchr(nl + 1, '\n', len - std::size_t(nl + 1 - buf)))) {
