@@ -8,6 +8,7 @@
 
 extern "C" {
 __thread std::int64_t* cyn_live_counter __attribute__((tls_model("initial-exec"))) = nullptr;
+__thread cyn::ThreadCache* cyn_thread_cache __attribute__((tls_model("initial-exec"))) = nullptr;
 }
 
 namespace {
@@ -53,6 +54,29 @@ struct SlotOwner {
 };
 
 }  // namespace
+
+namespace {
+// Owns the calling thread's block cache; at thread exit its blocks go back to the heap.
+struct CacheOwner {
+  cyn::ThreadCache cache;
+  ~CacheOwner() {
+    cyn_thread_cache = nullptr;  // frees below, or later on this thread, bypass the cache
+    for (auto*& head : cache.head) {
+      while (head != nullptr) {
+        auto* next = head->next;
+        CYN_HEAP_FREE(head);
+        head = next;
+      }
+    }
+  }
+};
+}  // namespace
+
+extern "C" cyn::ThreadCache* cyn_register_thread_cache(void) {
+  static thread_local CacheOwner owner;
+  cyn_thread_cache = &owner.cache;
+  return cyn_thread_cache;
+}
 
 extern "C" std::int64_t* cyn_register_live_counter(void) {
   static thread_local SlotOwner owner;

@@ -25,7 +25,27 @@
 #include <cstdint>
 #include <new>
 
+namespace cyn {
+// A thread's cache of freed small object blocks, one LIFO list per 16-byte size class (up to
+// 256 bytes). Blocks are mimalloc blocks: one freed on another thread than the one that made
+// it simply joins this thread's list, and the cache hands its blocks back to mimalloc when the
+// thread exits. Invariant: count[c] is the length of head[c]'s list, at most kLimit.
+struct ThreadCache {
+  static constexpr std::size_t kClasses = 16;
+  static constexpr std::uint32_t kLimit = 256;
+  struct Block {
+    Block* next;
+  };
+  Block* head[kClasses + 1] = {};
+  std::uint32_t count[kClasses + 1] = {};
+};
+}  // namespace cyn
+
 extern "C" {
+// The calling thread's block cache, null until the thread's first sized free.
+extern __thread cyn::ThreadCache* cyn_thread_cache __attribute__((tls_model("initial-exec")));
+cyn::ThreadCache* cyn_register_thread_cache(void);
+
 // The calling thread's live-object counter, null until the thread's first allocation.
 // Plain `__thread` with the initial-exec model: one TLS load, no C++ TLS wrapper call.
 extern __thread std::int64_t* cyn_live_counter __attribute__((tls_model("initial-exec")));
@@ -67,6 +87,19 @@ inline void count_live(std::int64_t delta) noexcept {
 // Allocates `size` bytes for a nogil object (16-byte aligned: mimalloc's MI_MAX_ALIGN_SIZE)
 // and counts one live object. Throws std::bad_alloc when memory is exhausted.
 inline void* alloc_object(std::size_t size) {
+#ifndef CYN_HEAP_IS_MALLOC
+  // Small objects first come from the thread's cache of recently freed blocks: a pop from a
+  // thread-local list instead of a call into the allocator.
+  std::size_t size_class = (size + 15) >> 4;
+  ThreadCache* cache = cyn_thread_cache;
+  if (size_class <= ThreadCache::kClasses && cache != nullptr && cache->head[size_class] != nullptr) {
+    ThreadCache::Block* block = cache->head[size_class];
+    cache->head[size_class] = block->next;
+    --cache->count[size_class];
+    detail::count_live(1);
+    return block;
+  }
+#endif
   void* p = CYN_HEAP_MALLOC(size);
   if (__builtin_expect(p == nullptr, 0)) throw std::bad_alloc();
   detail::count_live(1);
@@ -78,6 +111,27 @@ inline void free_object(void* p) noexcept {
   if (p == nullptr) return;
   CYN_HEAP_FREE(p);
   detail::count_live(-1);
+}
+
+// The same, knowing the size the object was allocated with (C++ sized delete): small blocks
+// go to the calling thread's cache, up to ThreadCache::kLimit per size class.
+inline void free_object_sized(void* p, std::size_t size) noexcept {
+#ifndef CYN_HEAP_IS_MALLOC
+  std::size_t size_class = (size + 15) >> 4;
+  if (size_class <= ThreadCache::kClasses && p != nullptr) {
+    ThreadCache* cache = cyn_thread_cache;
+    if (__builtin_expect(cache == nullptr, 0)) cache = cyn_register_thread_cache();
+    if (cache->count[size_class] < ThreadCache::kLimit) {
+      auto* block = static_cast<ThreadCache::Block*>(p);
+      block->next = cache->head[size_class];
+      cache->head[size_class] = block;
+      ++cache->count[size_class];
+      detail::count_live(-1);
+      return;
+    }
+  }
+#endif
+  free_object(p);
 }
 
 inline std::int64_t live_objects() noexcept { return cyn_live_objects(); }

@@ -56,7 +56,9 @@ class Object {
   virtual void* python_type() const noexcept { return nullptr; }
 
   static void* operator new(std::size_t size) { return alloc_object(size); }
-  static void operator delete(void* p) noexcept { free_object(p); }
+  // Sized delete: the virtual destructor passes the most derived class's size, which lets the
+  // block go to the thread's cache of freed blocks (alloc.hpp).
+  static void operator delete(void* p, std::size_t size) noexcept { free_object_sized(p, size); }
   static void* operator new(std::size_t, void* where) noexcept { return where; }
 
  private:
