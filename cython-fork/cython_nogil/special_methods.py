@@ -665,6 +665,20 @@ def _is_stop_iteration(node):
 
 
 # ------------------------------------------------------------------------- install
+
+def _route(cls, method_name, rewrite):
+    """Makes `cls.method_name(node, env)` try `rewrite(node, env)` first: a node involving a
+    nogil class comes back rewritten; None means "not ours" and upstream's method runs."""
+    upstream = getattr(cls, method_name)
+
+    def routed(self, env):
+        replaced = rewrite(self, env)
+        return replaced if replaced is not None else upstream(self, env)
+
+    routed.__name__ = method_name
+    setattr(cls, method_name, routed)
+
+
 def install():
     """Patch Cython's expression and statement analysis (called from overlay.install())."""
     install_wrapper_hook()
@@ -688,13 +702,7 @@ def install():
     ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
 
     # ---- o[k], o[a:b] ------------------------------------------------------------------
-    upstream_index = ExprNodes.IndexNode.analyse_types
-
-    def index_analyse_types(self, env):
-        replaced = _rewrite_index(self, env)
-        return replaced if replaced is not None else upstream_index(self, env)
-
-    ExprNodes.IndexNode.analyse_types = index_analyse_types
+    _route(ExprNodes.IndexNode, 'analyse_types', _rewrite_index)
 
     upstream_index_infer = ExprNodes.IndexNode.infer_type
 
@@ -752,21 +760,9 @@ def install():
     Nodes.DelStatNode.analyse_expressions = del_analyse_expressions
 
     # ---- comparisons and `in` ---------------------------------------------------------------
-    upstream_cmp = ExprNodes.PrimaryCmpNode.analyse_types
+    _route(ExprNodes.PrimaryCmpNode, 'analyse_types', _rewrite_compare)
 
-    def cmp_analyse_types(self, env):
-        replaced = _rewrite_compare(self, env)
-        return replaced if replaced is not None else upstream_cmp(self, env)
-
-    ExprNodes.PrimaryCmpNode.analyse_types = cmp_analyse_types
-
-    upstream_cmp_infer = ExprNodes.PrimaryCmpNode.infer_type
-
-    def cmp_infer_type(self, env):
-        t = _compare_result_type(self, env)
-        return t if t is not None else upstream_cmp_infer(self, env)
-
-    ExprNodes.PrimaryCmpNode.infer_type = cmp_infer_type
+    _route(ExprNodes.PrimaryCmpNode, 'infer_type', _compare_result_type)
 
     # ---- binary operators (every BinopNode class that defines its own analysis) -------
     def patch_binop(cls):
@@ -792,13 +788,7 @@ def install():
         patch_binop(cls)
 
     # ---- a op= b ----------------------------------------------------------------------------
-    upstream_inplace = Nodes.InPlaceAssignmentNode.analyse_types
-
-    def inplace_analyse_types(self, env):
-        replaced = _rewrite_inplace(self, env)
-        return replaced if replaced is not None else upstream_inplace(self, env)
-
-    Nodes.InPlaceAssignmentNode.analyse_types = inplace_analyse_types
+    _route(Nodes.InPlaceAssignmentNode, 'analyse_types', _rewrite_inplace)
 
     upstream_create_binop = Nodes.InPlaceAssignmentNode.create_binop_node
 
@@ -825,13 +815,7 @@ def install():
     ExprNodes.ExprNode.coerce_to_boolean = coerce_to_boolean
 
     # ---- for x in o -------------------------------------------------------------------------
-    upstream_for = Nodes.ForInStatNode.analyse_expressions
-
-    def for_analyse_expressions(self, env):
-        replaced = _rewrite_for_in(self, env)
-        return replaced if replaced is not None else upstream_for(self, env)
-
-    Nodes.ForInStatNode.analyse_expressions = for_analyse_expressions
+    _route(Nodes.ForInStatNode, 'analyse_expressions', _rewrite_for_in)
 
     upstream_next_infer = ExprNodes.NextNode.infer_type
 
