@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
-from cynbuild import (ROOT, BuildError, build, build_dir, compiler_env,  # noqa: E402,F401
-                      compiler_digest)
+from cynbuild import (ROOT, BuildError, build, build_and_import, build_dir,  # noqa: E402,F401
+                      compiler_digest, compiler_env)
 CACHE_DIR = os.environ.get("CYN_TEST_CACHE") or os.path.join(ROOT, "tests", ".build")
 FILECHECK = os.environ.get("FILECHECK") or "/usr/lib/llvm-14/bin/FileCheck"
 

@@ -279,29 +279,36 @@ inline bool item_from_py(PyObject* o, T& out) {
   }
 }
 
-// Python iterable → new list (any iterable, as list(x) accepts).
-template <class T>
-inline Ref<lib::list<T>> list_from_py(PyObject* o) {
-  if (o == Py_None) return nullptr;
-  if (Ref<lib::list<T>> same; view_unwrap(o, same)) return same;
+// Converts every item of a Python iterable to T and hands it to `take`; false (with a Python
+// exception set) when iteration or a conversion fails.
+template <class T, class Take>
+inline bool each_item_from_py(PyObject* o, Take take) {
   PyObject* it = PyObject_GetIter(o);
-  if (!it) return nullptr;
-  auto out = make<lib::list<T>>();
-  Py_ssize_t hint = PyObject_LengthHint(o, 0);
-  if (hint > 0) out->reserve(static_cast<std::size_t>(hint));
-  PyErr_Clear();
+  if (!it) return false;
   while (PyObject* item = PyIter_Next(it)) {
     T x{};
     bool ok = item_from_py(item, x);
     Py_DECREF(item);
     if (!ok) {
       Py_DECREF(it);
-      return nullptr;
+      return false;
     }
-    out->append(std::move(x));
+    take(std::move(x));
   }
   Py_DECREF(it);
-  if (PyErr_Occurred()) return nullptr;
+  return !PyErr_Occurred();
+}
+
+// Python iterable → new list (any iterable, as list(x) accepts).
+template <class T>
+inline Ref<lib::list<T>> list_from_py(PyObject* o) {
+  if (o == Py_None) return nullptr;
+  if (Ref<lib::list<T>> same; view_unwrap(o, same)) return same;
+  auto out = make<lib::list<T>>();
+  Py_ssize_t hint = PyObject_LengthHint(o, 0);
+  if (hint > 0) out->reserve(static_cast<std::size_t>(hint));
+  PyErr_Clear();
+  if (!each_item_from_py<T>(o, [&](T&& x) { out->append(std::move(x)); })) return nullptr;
   return out;
 }
 
@@ -332,21 +339,8 @@ template <class T>
 inline Ref<lib::set<T>> set_from_py(PyObject* o) {
   if (o == Py_None) return nullptr;
   if (Ref<lib::set<T>> same; view_unwrap(o, same)) return same;
-  PyObject* it = PyObject_GetIter(o);
-  if (!it) return nullptr;
   auto out = make<lib::set<T>>();
-  while (PyObject* item = PyIter_Next(it)) {
-    T x{};
-    bool ok = item_from_py(item, x);
-    Py_DECREF(item);
-    if (!ok) {
-      Py_DECREF(it);
-      return nullptr;
-    }
-    out->add(std::move(x));
-  }
-  Py_DECREF(it);
-  if (PyErr_Occurred()) return nullptr;
+  if (!each_item_from_py<T>(o, [&](T&& x) { out->add(std::move(x)); })) return nullptr;
   return out;
 }
 
