@@ -7,6 +7,7 @@ gives stock Cython back; `pip uninstall` removes every file, the .pth hook inclu
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -97,6 +98,108 @@ def test_setup_py_with_upstream_cythonize(venv, tmp_path):
     run = _run([str(env_dir / "bin" / "python"), "-c", "import probe2; print(probe2.main())"],
                cwd=str(tmp_path), env=env)
     assert run.stdout.strip() == "25.0", run.stderr
+
+
+SHAPES_PXD = textwrap.dedent('''
+    cdef class Shape nogil:
+        cdef double w, h
+        def __init__(self, double w, double h)
+        cdef double area(self)
+''')
+
+SHAPES_PYX = textwrap.dedent('''
+    cdef class Shape nogil:
+        def __init__(self, double w, double h):
+            self.w = w
+            self.h = h
+        cdef double area(self):
+            return self.w * self.h
+''')
+
+USER_PYX = textwrap.dedent('''
+    from %s cimport Shape
+
+    cdef class Framed(Shape) nogil:
+        cdef double border
+        def __init__(self, double w, double h, double border):
+            Shape.__init__(self, w, h)
+            self.border = border
+        cdef double area(self):
+            return Shape.area(self) + self.border
+
+    cdef double compute() nogil:
+        cdef Shape s = Framed(2, 3, 1)
+        return s.area() + Shape(1, 1).area()
+
+    def main():
+        return compute()
+
+    def framed():
+        return Framed(1, 1, 1)
+''')
+
+
+def _write_package(root, package):
+    pkg = root / package
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "shapes.pxd").write_text(SHAPES_PXD)
+    (pkg / "shapes.pyx").write_text(SHAPES_PYX)
+    (pkg / "user.pyx").write_text(USER_PYX % (package + ".shapes"))
+
+
+def test_setup_py_project_whose_modules_share_nogil_classes_relocates(venv, tmp_path):
+    """A project where one module subclasses a nogil class of another, built by setup.py
+    into a build folder (as pip does), then moved elsewhere (as installing does): the user
+    module finds the provider through its $ORIGIN-relative rpath."""
+    env_dir, env = venv
+    project = tmp_path / "project"
+    project.mkdir()
+    _write_package(project, "crosspkg")
+    (project / "setup.py").write_text(textwrap.dedent('''
+        from setuptools import setup
+        from Cython.Build import cythonize
+        setup(name="crosspkg", version="1.0", packages=["crosspkg"],
+              ext_modules=cythonize(["crosspkg/user.pyx", "crosspkg/shapes.pyx"], quiet=True))
+    '''))
+    build_lib = tmp_path / "build-lib"
+    proc = _run([str(env_dir / "bin" / "python"), "setup.py", "-q", "build_ext", "--build-lib",
+                 str(build_lib)], cwd=str(project), env=env)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    site = tmp_path / "site"
+    shutil.copytree(build_lib, site)
+    shutil.copy(project / "crosspkg" / "__init__.py", site / "crosspkg" / "__init__.py")
+    shutil.rmtree(build_lib)
+    shutil.rmtree(project)
+    code = ("import crosspkg.user as u, crosspkg.shapes as s; print(u.main()); "
+            "f = u.framed(); print(isinstance(f, s.Shape), type(f).__mro__[1].__name__)")
+    run = _run([str(env_dir / "bin" / "python"), "-c", code], cwd=str(tmp_path),
+               env=dict(env, PYTHONPATH=str(site)))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.split() == ["8.0", "True", "Shape"]
+
+
+def test_cythonize_user_after_its_provider_in_two_commands(venv, tmp_path):
+    env_dir, env = venv
+    _write_package(tmp_path, "twostep")
+    cythonize = str(env_dir / "bin" / "cythonize")
+    first = _run([cythonize, "-i", "-q", "twostep/shapes.pyx"], cwd=str(tmp_path), env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = _run([cythonize, "-i", "-q", "twostep/user.pyx"], cwd=str(tmp_path), env=env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    run = _run([str(env_dir / "bin" / "python"), "-c", "import twostep.user as u; print(u.main())"],
+               cwd=str(tmp_path), env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip() == "8.0"
+
+
+def test_user_built_before_its_provider_is_a_clear_error(venv, tmp_path):
+    env_dir, env = venv
+    _write_package(tmp_path, "early")
+    proc = _run([str(env_dir / "bin" / "cythonize"), "-i", "-q", "early/user.pyx"],
+                cwd=str(tmp_path), env=env)
+    assert proc.returncode != 0
+    assert "early.shapes" in proc.stderr and "was not found" in proc.stderr, proc.stderr[-3000:]
 
 
 def test_disable_variable_gives_stock_cython(venv, tmp_path):

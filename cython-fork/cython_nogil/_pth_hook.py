@@ -3,7 +3,8 @@
 It must cost next to nothing in processes that never run Cython, so it only registers a
 meta-path finder; nothing of Cython is imported here. The finder then:
 - applies the compiler overlay right after `Cython.Compiler.Main` has executed;
-- applies the build hook right after `Cython.Build.Dependencies` has executed.
+- applies the build hook right after `Cython.Build.Dependencies` has executed, and its part
+  for the `cythonize` command after `Cython.Build.Cythonize`.
 `CYTHON_NOGIL_DISABLE=1` in the environment turns all of it off.
 """
 
@@ -23,6 +24,7 @@ class OverlayFinder:
     after_exec = {
         "Cython.Compiler.Main": "apply_compiler_overlay",
         "Cython.Build.Dependencies": "apply_build_hook",
+        "Cython.Build.Cythonize": "apply_cythonize_hook",
     }
 
     def find_spec(self, name, path=None, target=None):

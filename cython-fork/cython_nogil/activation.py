@@ -54,6 +54,14 @@ def apply_build_hook():
     _build_applied = True
 
 
+def apply_cythonize_hook():
+    """Patches the `cythonize` command to build providers of nogil classes before users."""
+    if disabled():
+        return
+    from . import build
+    build.install_cythonize_hook()
+
+
 def _patch_version_banner():
     from Cython import Utils
     import Cython

@@ -7,6 +7,12 @@ or cimport the `cyn` package is switched to C++ and given `-std=c++20`, the runt
 folder, `-lcyn -lmimalloc` and an rpath to libcyn. Extensions that do not use nogil classes are
 left exactly as upstream made them.
 
+A module that cimports a nogil class *defined* in another extension module (declared in that
+module's .pxd) calls its methods, constructors and vtable directly, so it is linked against
+that module's shared object (`-l:shapes.cpython-311-x86_64-linux-gnu.so`, with an
+`$ORIGIN`-relative rpath): the providers are built first when they are in the same build, or
+found next to their .pxd / on sys.path when built before.
+
 The runtime is found, in order: inside the installed package (`cython_nogil/runtime/`), else
 in the source checkout (`runtime/include` and `$CYN_BUILD_DIR/runtime`, default `build/`).
 """
@@ -23,6 +29,10 @@ _NEEDS_RUNTIME = re.compile(
     rb"|from[ \t]+cyn(?:\.\w+)*[ \t]+cimport\b"
     rb"|cimport[ \t]+cyn\b)",
     re.MULTILINE)
+
+# A nogil class defined in Cython (not inside a `cdef extern from` block: those are indented).
+_DEFINES_NOGIL_CLASS = re.compile(
+    rb"^cdef[ \t]+class[ \t]+\w+(?:[^:\n\"]|\"[^\"\n]*\")*\bnogil[ \t]*:", re.MULTILINE)
 
 CXX_STANDARD_FLAG = "-std=c++20"
 RUNTIME_LIBRARIES = ("cyn", "mimalloc")
@@ -70,6 +80,34 @@ def extension_needs_runtime(extension, dependency_tree=None):
     return any(source_needs_runtime(f) for f in sorted(files))
 
 
+def provider_modules(extension, dependency_tree):
+    """[(module name, .pxd path)] of the other extension modules whose nogil classes
+    `extension` cimports (it must link against their shared objects)."""
+    from Cython.Build.Dependencies import fully_qualified_name
+    found = []
+    for source in extension.sources:
+        if not source.endswith((".pyx", ".py")):
+            continue
+        try:
+            dependencies = dependency_tree.all_dependencies(source)
+        except Exception:  # a broken cimport is reported by the compiler, not here
+            continue
+        own = os.path.splitext(os.path.abspath(source))[0] + ".pxd"
+        for path in sorted(dependencies):
+            if not path.endswith(".pxd") or os.path.abspath(path) == own:
+                continue
+            try:
+                with open(path, "rb") as pxd:
+                    if not _DEFINES_NOGIL_CLASS.search(pxd.read()):
+                        continue
+            except OSError:
+                continue
+            name = fully_qualified_name(path)
+            if name != extension.name and (name, path) not in found:
+                found.append((name, path))
+    return found
+
+
 def add_runtime(extension, layout=None):
     """Switches one Extension to C++20 linked against libcyn (idempotent)."""
     layout = layout or runtime_layout()
@@ -107,7 +145,152 @@ def install():
         for extension in module_list:
             if hasattr(extension, "sources") and extension_needs_runtime(extension, tree):
                 add_runtime(extension)
+                if tree is not None:
+                    extension.cyn_providers = provider_modules(extension, tree)
         return module_list, metadata
 
     create_extension_list.cyn_wrapped = True
     Dependencies.create_extension_list = create_extension_list
+    _install_build_ext_hook()
+
+
+def _install_build_ext_hook():
+    """Teach build_ext to build providers first and link users against them."""
+    try:
+        import setuptools  # noqa: F401  (makes `distutils` setuptools' copy, as build_ext uses)
+        from distutils.command import build_ext as build_ext_module
+    except ImportError:
+        return
+    cls = build_ext_module.build_ext
+    if getattr(cls.build_extension, "cyn_wrapped", False):
+        return
+    upstream_build_extensions = cls.build_extensions
+    upstream_build_extension = cls.build_extension
+
+    def build_extensions(self):
+        names = {e.name for e in self.extensions}
+        if any(p in names for e in self.extensions for p, _ in getattr(e, "cyn_providers", ())):
+            self.extensions = providers_first(self.extensions)
+            self.parallel = None      # a user links against a provider built just before
+        return upstream_build_extensions(self)
+
+    def build_extension(self, ext):
+        providers = getattr(ext, "cyn_providers", ())
+        if providers:
+            ext.extra_link_args = list(ext.extra_link_args or []) + link_args_for_providers(
+                self, ext, providers)
+        return upstream_build_extension(self, ext)
+
+    build_extension.cyn_wrapped = True
+    cls.build_extensions = build_extensions
+    cls.build_extension = build_extension
+
+
+def install_cythonize_hook():
+    """The `cythonize` command builds each module in its own build_ext, in parallel; a module
+    linking against a provider in the same command must wait for it: build in waves."""
+    try:
+        from Cython.Build import Cythonize
+    except ImportError:
+        return
+    upstream = getattr(Cythonize, "_build", None)
+    if upstream is None or getattr(upstream, "cyn_wrapped", False):
+        return
+
+    def _build(ext_modules, parallel):
+        for wave in build_waves(ext_modules):
+            upstream(wave, parallel)
+
+    _build.cyn_wrapped = True
+    Cythonize._build = _build
+
+
+def build_waves(ext_modules):
+    """Split cythonize's [(base_dir, [extensions])] into waves: each wave only links against
+    providers built in earlier waves (one wave when no module needs another)."""
+    names = {e.name for _, modules in ext_modules for e in modules}
+    pending = [(base, e) for base, modules in ext_modules for e in modules]
+    built, waves = set(), []
+    while pending:
+        ready = [(b, e) for b, e in pending
+                 if all(p in built or p not in names or p == e.name
+                        for p, _ in getattr(e, "cyn_providers", ()))]
+        if not ready:                 # a cycle: build the rest together, the linker reports it
+            ready = pending
+        wave = {}
+        for base, e in ready:
+            wave.setdefault(base, []).append(e)
+        waves.append(list(wave.items()))
+        built.update(e.name for _, e in ready)
+        pending = [item for item in pending if item not in ready]
+    return waves
+
+
+def providers_first(extensions):
+    """`extensions` reordered so each comes after the providers it links against."""
+    by_name = {e.name: e for e in extensions}
+    ordered, state = [], {}
+
+    def visit(ext):
+        if state.get(ext.name) == "done":
+            return
+        if state.get(ext.name) == "visiting":     # a cycle: the compiler reports it
+            return
+        state[ext.name] = "visiting"
+        for name, _ in getattr(ext, "cyn_providers", ()):
+            if name in by_name:
+                visit(by_name[name])
+        state[ext.name] = "done"
+        ordered.append(ext)
+
+    for ext in extensions:
+        visit(ext)
+    return ordered
+
+
+def _built_extension_path(build_ext, name, pxd_path):
+    """The shared object of module `name`: built by this build_ext, or found beside its
+    .pxd or on sys.path."""
+    import importlib.machinery
+    import sys
+    if any(e.name == name for e in build_ext.extensions):
+        path = build_ext.get_ext_fullpath(name)
+        return path if os.path.exists(path) else None
+    parts = name.split(".")
+    candidates = [os.path.dirname(os.path.abspath(pxd_path))]
+    candidates += [os.path.join(os.path.abspath(p or "."), *parts[:-1]) for p in sys.path]
+    for folder in candidates:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, parts[-1] + suffix)
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def link_args_for_providers(build_ext, ext, providers):
+    # Where the user's shared object will live: in the build folder (then installed with the
+    # same package layout), or, for in-place builds, beside its source.
+    own_dirs = [os.path.dirname(os.path.abspath(build_ext.get_ext_fullpath(ext.name)))]
+    sources = [src for src in ext.sources if src.endswith((".pyx", ".py", ".c", ".cpp"))]
+    if sources:
+        own_dirs.append(os.path.dirname(os.path.abspath(sources[0])))
+    args = []
+    for name, pxd_path in providers:
+        path = _built_extension_path(build_ext, name, pxd_path)
+        if path is None:
+            # a DistutilsError: setup() reports it as one `error: ...` line
+            from distutils.errors import DistutilsError
+            raise DistutilsError(
+                "module '%s' uses nogil classes of module '%s' (%s), whose compiled extension "
+                "was not found: build '%s' first, or in the same cythonize call"
+                % (ext.name, name, pxd_path, name))
+        folder = os.path.dirname(os.path.abspath(path))
+        args += ["-L" + folder, "-l:" + os.path.basename(path)]
+        for own_dir in own_dirs:
+            relative = os.path.relpath(folder, own_dir)
+            rpath = "-Wl,-rpath,$ORIGIN" + ("" if relative == "." else "/" + relative)
+            if rpath not in args:
+                args.append(rpath)
+        if not os.path.abspath(path).startswith(os.path.abspath(build_ext.build_lib)):
+            args.append("-Wl,-rpath," + folder)   # built before, elsewhere: where it is now
+    return args

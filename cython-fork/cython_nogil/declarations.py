@@ -73,7 +73,11 @@ class NogilClassNode(Nodes.CppClassNode):
         if self.templates:
             template_types = [PyrexTypes.TemplatePlaceholderType(n, not req)
                               for n, req in self.templates]
-        cname = self.cname or self.name
+        # A defined class's C++ name is unique per module (`__pyx_nogil_6shapes_Shape`): a
+        # module that uses it from another one links against the defining module's shared
+        # object, so two modules may not export the same struct name.
+        cname = self.cname or (self.name if self.is_extern
+                               else env.global_scope().mangle("__pyx_nogil_", self.name))
         old = env.in_cinclude
         if self.is_extern:
             env.in_cinclude = 1
@@ -147,7 +151,10 @@ class NogilClassNode(Nodes.CppClassNode):
             e.is_variable = 1
             e.is_nogil_self = True
         defined = []
-        for attr in self.attributes:
+        attributes = list(self.attributes)
+        if self.in_pxd and not self.is_extern:
+            attributes += constructors_from_implementation(self)
+        for attr in attributes:
             declare = getattr(attr, 'declare', None)
             if declare:
                 attr.declare(scope)
@@ -158,11 +165,16 @@ class NogilClassNode(Nodes.CppClassNode):
                     attr.template_declaration = "template <typename %s>" % ", typename ".join(
                         n for n, _ in self.templates)
         self.body = Nodes.StatListNode(self.pos, stats=defined)
+        if not self.is_extern:
+            _mark_declared_methods(attributes, scope)
         if not self.is_extern and not self.in_pxd:
             self._check_members(env, scope)
             self._check_defined([self])
             from . import wrapper
             self.wrapper_node = wrapper.build_wrapper(self, env)
+        elif not self.is_extern and not self.templates:
+            from . import wrapper
+            wrapper.declare_pxd_wrapper(self, env)
 
     def _define_declared(self, env, declared):
         st = declared.type
@@ -179,8 +191,19 @@ class NogilClassNode(Nodes.CppClassNode):
             self.cpdef_names = set(self.cpdef_names) | set(pxd_node.cpdef_names)
         scope.nogil_class_node = self
         st.nogil_defined_here = True
+        declared_methods = {e.name for e in scope.entries.values()
+                            if e.type.is_cfunction and not e.name.startswith('<')}
         defined = []
         for attr in self.attributes or ():
+            if isinstance(attr, Nodes.CFuncDefNode):
+                from .syntax import declarator_name
+                name = declarator_name(attr.declarator)
+                if not (name.startswith('__') and name.endswith('__')) \
+                        and name not in declared_methods:
+                    # another module compiles against the .pxd: a method it does not list
+                    # would give the two modules different virtual tables
+                    error(attr.pos, "method '%s' of nogil class '%s' is not declared in its "
+                                    ".pxd file" % (name, self.name))
             if isinstance(attr, Nodes.CVarDefNode) and not any(
                     isinstance(d, Nodes.CFuncDeclaratorNode) for d in attr.declarators):
                 error(attr.pos, "fields of nogil class '%s' are declared in its .pxd file"
@@ -193,6 +216,7 @@ class NogilClassNode(Nodes.CppClassNode):
             if isinstance(attr, Nodes.CFuncDefNode):
                 defined.append(attr)
         self.body = Nodes.StatListNode(self.pos, stats=defined)
+        _merge_declared_constructors(scope)
         self._check_members(env, scope)
         self._check_defined([self] + ([pxd_node] if pxd_node is not None else []))
         from . import wrapper
@@ -284,6 +308,9 @@ class NogilClassNode(Nodes.CppClassNode):
     def generate_function_definitions(self, env, code):
         if self.entry is None or self.entry.type.scope is None:
             return
+        if not self.is_extern and not self.in_pxd:
+            from .emit import generate_destructor
+            generate_destructor(self.entry.type, code)
         self.body.generate_function_definitions(self.entry.type.scope, code)
         if self.wrapper_node is not None:
             self.wrapper_node.generate_function_definitions(env, code)
@@ -301,6 +328,118 @@ class NogilClassNode(Nodes.CppClassNode):
             self.body.annotate(code)
 
 
+def _mark_declared_methods(attributes, scope):
+    """Methods declared without a body (in a .pxd) follow the same exception rules as the
+    defined ones (emit.py): `__init__` may raise unless it says otherwise, and a checked
+    method reports errors through the error hint, so another module calling it through the
+    .pxd declaration tests the hint rather than taking the GIL."""
+    from .syntax import declarator_name, find_func_declarator
+    for attr in attributes or ():
+        if not isinstance(attr, Nodes.CVarDefNode):
+            continue
+        for d in attr.declarators:
+            fd = find_func_declarator(d)
+            if fd is None:
+                continue
+            name = declarator_name(d)
+            entry = scope.lookup_here('<init>' if name == '__init__' else name)
+            if entry is None:
+                continue
+            for alt in entry.all_alternatives():
+                t = alt.type
+                if name == '__init__' and not getattr(fd, 'has_explicit_exc_clause', False):
+                    t.exception_check = True
+                    t.exception_value = None
+                if t.exception_check and t.exception_check != '+':
+                    t.cyn_error_hint = True
+
+
+def constructors_from_implementation(node):
+    """Declarations of `__init__` for a class whose .pxd does not declare one, read from
+    the .pyx beside the .pxd.
+
+    Another module constructs the class (or calls `Base.__init__(self, ...)` in a subclass)
+    through a C++ constructor it must know the signature of; a .pxd may say it
+    (`def __init__(self, double w, double h)`, no body), else the implementation beside it
+    does.  Only parsed, never analysed; when the .pyx is absent or does not parse, nothing
+    is declared and such a construction is reported where it is written."""
+    import os
+    from .syntax import declarator_name
+    declares_init = any(
+        declarator_name(d) == '__init__'
+        for a in node.attributes or () if isinstance(a, Nodes.CVarDefNode) for d in a.declarators)
+    if declares_init:
+        return []
+    filename = getattr(node.pos[0], 'filename', None)
+    if not filename or not filename.endswith('.pxd'):
+        return []
+    pyx = filename[:-len('.pxd')] + '.pyx'
+    if not os.path.isfile(pyx):
+        if node.ref_type is not None:
+            node.ref_type.struct_type.cyn_constructor_unknown = os.path.basename(filename)
+        return []
+    cls = _parse_class(pyx, node.name)
+    if cls is None:
+        return []
+    found = []
+    for a in cls.attributes or ():
+        if isinstance(a, Nodes.CFuncDefNode) and declarator_name(a.declarator) == '__init__':
+            found.append(Nodes.CVarDefNode(
+                a.pos, visibility='private', base_type=a.base_type, declarators=[a.declarator],
+                in_pxd=True, doc=None, api=0, modifiers=[], overridable=0))
+    return found
+
+
+def _parse_class(pyx_path, name):
+    from Cython.Compiler import Errors
+    from Cython.Compiler.TreeFragment import parse_from_strings
+    try:
+        with open(pyx_path, encoding='utf-8') as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    Errors.hold_errors()
+    try:
+        tree = parse_from_strings(pyx_path, text)
+    except Exception:
+        tree = None
+    finally:
+        Errors.release_errors(ignore=True)
+    body = getattr(tree, 'body', None)
+    stats = body.stats if isinstance(body, Nodes.StatListNode) else [body]
+    for stat in stats:
+        if isinstance(stat, NogilClassNode) and stat.name == name:
+            return stat
+    return None
+
+
+def _merge_declared_constructors(scope):
+    """An `__init__` declared in the .pxd and defined in the .pyx is one constructor.
+
+    Upstream merges a redefinition with its declaration when the signatures are compatible,
+    but it gives each constructor a fresh `void` return type that never compares equal, so
+    both stay as overloads (and every construction is "ambiguous").  Drop the declaration
+    where a definition with the same arguments exists."""
+    init = scope.lookup_here('<init>')
+    if init is None:
+        return
+    alternatives = init.all_alternatives()
+    defined = [a for a in alternatives if not a.is_inherited]
+
+    def same_args(a, b):
+        return (len(a.type.args) == len(b.type.args)
+                and a.type.optional_arg_count == b.type.optional_arg_count
+                and all(x.type.same_as(y.type) for x, y in zip(a.type.args, b.type.args)))
+
+    kept = [a for a in alternatives
+            if not (a.is_inherited and any(same_args(a, d) for d in defined))]
+    if len(kept) == len(alternatives) or not kept:
+        return
+    primary = kept[0]
+    primary.overloaded_alternatives = kept[1:]
+    scope.entries['<init>'] = primary
+
+
 def _same_signature(a, b):
     if len(a.args) != len(b.args) or a.optional_arg_count != b.optional_arg_count:
         return False
@@ -310,17 +449,4 @@ def _same_signature(a, b):
 
 
 def install():
-    """Reject cimporting a Cython-defined nogil class from another extension module (not
-    supported yet: its methods live in the other module's shared object)."""
-    upstream = Nodes.FromCImportStatNode.analyse_declarations
-
-    def analyse_declarations(self, env):
-        upstream(self, env)
-        for pos, name, as_name in self.imported_names:
-            entry = env.lookup(as_name or name)
-            t = getattr(entry, 'type', None) if entry is not None and entry.is_type else None
-            if is_nogil_ref(t) and not t.is_extern:
-                error(pos, "nogil class '%s' is defined in another extension module; using it "
-                           "from this module is not supported yet" % name)
-
-    Nodes.FromCImportStatNode.analyse_declarations = analyse_declarations
+    """Nothing to patch: cimported nogil classes are declared by their .pxd like any other."""

@@ -78,6 +78,11 @@ def generate_struct(module_node, entry, code):
         else:
             # value-initialised: C fields are zero, references None, C++ objects default
             code.putln("%s{};" % attr.type.declaration_code(attr.cname))
+    if constructor is None and scope.lookup_here("<init>") is not None:
+        # declared in a cimported .pxd only (upstream lists a constructor once defined)
+        constructor = scope.lookup_here("<init>")
+        for alt in constructor.all_alternatives():
+            code.putln("%s;" % alt.type.declaration_code(alt.cname))
     # Constructors. Python semantics: a class's own __init__ runs, and the base's only when
     # it calls Base.__init__(self, ...); so base sub-objects are built with the NoInit tag.
     # A class without __init__ inherits its base's constructors (as it inherits __init__).
@@ -102,15 +107,30 @@ def generate_struct(module_node, entry, code):
         code.putln("using %s::%s;" % (base_cname, base.cname.split("::")[-1]))
     else:
         code.putln("%s() noexcept {}" % st.cname)
-    if destructor:
-        code.putln("~%s() override { %s(); }" % (st.cname, destructor.cname))
+    # Out of line, in the defining module: a module that cimports the class (and may derive
+    # from it) runs the __dealloc__ the .pyx defines, declared in the .pxd or not.
+    if st.templates:      # a template is instantiated where it is used: inline
+        destructor = scope.lookup_here("<del>")
+        code.putln("~%s() override { %s }" % (
+            st.cname, "%s();" % destructor.cname if destructor is not None else ""))
+    else:
+        code.putln("~%s() override;" % st.cname)
     if getattr(st.nogil_ref_type, 'wrapper', None) is not None:
         code.putln("void* python_type() const noexcept override;")
     code.putln("};")
     info = getattr(st.nogil_ref_type, 'wrapper', None)
-    if info is not None and info.wrapper_entry is not None:
+    if info is not None and info.wrapper_entry is not None and not info.is_foreign():
         from .wrapper import generate_prototypes
         generate_prototypes(info, code)
+
+
+def generate_destructor(st, code):
+    """The out-of-line destructor of a class defined in this module."""
+    if st.templates:
+        return
+    destructor = st.scope.lookup_here("<del>")
+    body = "%s();" % destructor.cname if destructor is not None else ""
+    code.putln("%s::~%s() { %s }" % (st.empty_declaration_code(), st.cname, body))
 
 
 def install():
@@ -129,16 +149,29 @@ def install():
 
     def generate_cpp_class_definition(self, entry, code):
         if is_defined_nogil_struct(entry.type):
-            if entry.scope is not None and entry.scope is not self.scope \
-                    and not getattr(entry.type, 'cyn_reported_foreign', False):
-                from Cython.Compiler.Errors import error
-                entry.type.cyn_reported_foreign = True
-                error(entry.pos, "nogil class '%s' is defined in another extension module; using "
-                                 "it from this module is not supported yet" % entry.type.name)
             return generate_struct(self, entry, code)
         return upstream_cpp_def(self, entry, code)
 
     ModuleNode.ModuleNode.generate_cpp_class_definition = generate_cpp_class_definition
+
+    # ---- a wrapper type imported from another module has its Python name ---------
+    upstream_type_import = ModuleNode.ModuleNode.generate_type_import_call
+
+    def generate_type_import_call(self, type, code, import_generator, error_code=None,
+                                  error_pos=None, is_api=False):
+        public = getattr(type, 'cyn_public_name', None)
+        if public is None:
+            return upstream_type_import(self, type, code, import_generator, error_code,
+                                        error_pos, is_api)
+        internal = type.name
+        type.name = public
+        try:
+            return upstream_type_import(self, type, code, import_generator, error_code,
+                                        error_pos, is_api)
+        finally:
+            type.name = internal
+
+    ModuleNode.ModuleNode.generate_type_import_call = generate_type_import_call
 
     # ---- functions of nogil classes use the error hint --------------------------
     upstream_declare = Nodes.CFuncDefNode.analyse_declarations

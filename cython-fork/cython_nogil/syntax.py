@@ -222,7 +222,10 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
                 if name in ('__init__', '__dealloc__'):
                     s.next()         # 'def': compile as the C++ constructor / destructor
                     node = P.p_c_func_or_var_declaration(s, apos, body_ctx)
-                    fd = find_func_declarator(node.declarator)
+                    # a definition (with a body) or, in a .pxd, a declaration
+                    declarator = node.declarator if isinstance(node, Nodes.CFuncDefNode) \
+                        else (node.declarators[0] if node.declarators else None)
+                    fd = find_func_declarator(declarator)
                     if fd is not None and name == '__init__' and not fd.has_explicit_exc_clause:
                         fd.exception_check = True     # __init__ may raise (except *)
                         fd.exception_value = None

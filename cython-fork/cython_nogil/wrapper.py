@@ -37,21 +37,82 @@ REF_FIELD = "_ref"
 
 
 class WrapperInfo:
-    """What code generation needs to know about the wrapper of one nogil class."""
+    """What code generation needs to know about the wrapper of one nogil class.
+
+    `declared_in_pxd`: the wrapper type is declared in the class's .pxd (so another module
+    that cimports the class imports the wrapper type at init, as for any cdef class)."""
 
     def __init__(self, ref_type, class_name, root_wrapper_name):
         self.ref_type = ref_type
         self.class_name = class_name
         self.wrapper_name = WRAP_PREFIX + class_name
         self.root_wrapper_name = root_wrapper_name
-        self.to_py_cname = "__pyx_cyn_to_py_%s" % class_name
-        self.from_py_cname = "__pyx_cyn_from_py_%s" % class_name
+        # named after the struct: unique even when two modules' classes share a name
+        struct_cname = ref_type.struct_type.cname
+        self.to_py_cname = "__pyx_cyn_to_py_%s" % struct_cname
+        self.from_py_cname = "__pyx_cyn_from_py_%s" % struct_cname
         self.wrapper_entry = None
         self.root_entry = None
+        self.declared_in_pxd = False
         self.used = False
+
+    def is_foreign(self):
+        """The class is defined in another extension module (cimported through its .pxd)."""
+        st = self.ref_type.struct_type
+        return not getattr(st, 'nogil_defined_here', False)
 
     def mark_used(self, env):
         self.used = True
+        if self.is_foreign() and self.wrapper_entry is not None:
+            # the defining module has its own conversions; this module gets static copies
+            # working on the imported wrapper type
+            env.global_scope().use_utility_code(_foreign_conversions(self))
+
+
+def declare_pxd_wrapper(node, env):
+    """Declare, in the .pxd scope, the wrapper type of a nogil class the .pxd declares.
+
+    For `cdef class Shape nogil:` in shapes.pxd this declares, in effect,
+
+        cdef class __cyn_wrap_Shape:      # Python name: shapes.Shape
+            cdef Shape _ref
+
+    When shapes.pyx is compiled, its generated wrapper completes this declaration; when
+    another module cimports Shape, Cython imports the wrapper type from `shapes` at init, so
+    that module can hand Shape references to Python and back and subclass the wrapper."""
+    ref = node.ref_type
+    st = ref.struct_type
+    base_st = st.base_classes[0] if st.base_classes else None
+    base_info = getattr(getattr(base_st, 'nogil_ref_type', None), 'wrapper', None)
+    if base_info is not None and base_info.wrapper_entry is None:
+        base_info = None
+    info = WrapperInfo(ref, node.name, base_info.root_wrapper_name if base_info
+                       else WRAP_PREFIX + node.name)
+    if base_info is not None:
+        _make_visible(env, base_info, node.pos)
+        src = "cdef class %s(%s):\n    pass\n" % (info.wrapper_name, base_info.wrapper_name)
+    else:
+        src = "cdef class %s:\n    cdef %s %s\n" % (info.wrapper_name, node.name, REF_FIELD)
+    frag = TreeFragment(src, name="nogil class %s (Python wrapper declaration)" % node.name,
+                        level='module_pxd')
+    tree = frag.substitute({}, pos=node.pos)
+    cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
+    cls.analyse_declarations(env)
+    if cls.entry is None:
+        return
+    info.wrapper_entry = cls.entry
+    info.root_entry = base_info.root_entry if base_info else cls.entry
+    info.declared_in_pxd = True
+    cls.entry.type.cyn_public_name = EncodedString(node.name)
+    cls.entry.type.scope.class_name = EncodedString(node.name)
+    ref.wrapper = info
+
+
+def _make_visible(env, info, pos):
+    """Let generated Cython text name the wrapper type of a class from another module."""
+    entry = env.lookup(info.wrapper_name)
+    if entry is None:
+        env.add_imported_entry(info.wrapper_name, info.wrapper_entry, pos)
 
 
 def _fields(node, scope):
@@ -117,17 +178,23 @@ def build_wrapper(node, env):
     if base_ref is not None and base_info is None:
         base_info = None   # base without a wrapper (e.g. cimported): make this one a root
     root_name = base_info.root_wrapper_name if base_info else WRAP_PREFIX + node.name
+    declared = getattr(ref, 'wrapper', None)
+    declared_in_pxd = declared is not None and declared.declared_in_pxd
     info = WrapperInfo(ref, node.name, root_name)
+    info.declared_in_pxd = declared_in_pxd
     ref.wrapper = info
 
     lines, subst = [], {}
     wname = info.wrapper_name
     if base_info:
+        if base_info.wrapper_entry is not None:
+            _make_visible(env, base_info, node.pos)
         lines.append("cdef class %s(%s):" % (wname, base_info.wrapper_name))
         this = "(<%s>self.%s)" % (node.name, REF_FIELD)
     else:
         lines.append("cdef class %s:" % wname)
-        lines.append("    cdef %s %s" % (node.name, REF_FIELD))
+        if not declared_in_pxd:          # else the field is declared in the .pxd
+            lines.append("    cdef %s %s" % (node.name, REF_FIELD))
         this = "self.%s" % REF_FIELD
 
     # constructor
@@ -214,9 +281,12 @@ def build_wrapper(node, env):
             "        return %s(self.%s) != %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
             "    def __hash__(self):",
             "        return hash(%s(self.%s))" % (addr, REF_FIELD),
-            "    def __repr__(self):",
-            "        return '<%%s.%%s object at 0x%%x>' %% (type(self).__module__, type(self).__qualname__, %s(self.%s))" % (addr, REF_FIELD),
         ]
+        if '__repr__' not in py_names:     # the class's own __repr__ (special_methods.py) wins
+            lines += [
+                "    def __repr__(self):",
+                "        return '<%%s.%%s object at 0x%%x>' %% (type(self).__module__, type(self).__qualname__, %s(self.%s))" % (addr, REF_FIELD),
+            ]
     if '__reduce__' not in py_names and '__reduce_ex__' not in py_names:
         lines += [
             "    def __reduce__(self):",
@@ -232,12 +302,12 @@ def build_wrapper(node, env):
         if not isinstance(body, Nodes.StatListNode):
             body = cls.body = Nodes.StatListNode(body.pos, stats=[body])
         body.stats.extend(node.py_methods)
-    cls.cyn_public_name = EncodedString(node.name)
     cls.analyse_declarations(env)
     if cls.entry is not None:
         info.wrapper_entry = cls.entry
         root = env.lookup(info.root_wrapper_name)
         info.root_entry = root
+        cls.entry.type.cyn_public_name = EncodedString(node.name)
         cls.entry.type.scope.class_name = EncodedString(node.name)
         cls.cyn_wrapper_info = info
     return cls
@@ -263,16 +333,52 @@ def _declare_address_function(env, name, ref, pos):
 
 def generate_conversions(info, code):
     """Emit the C++ to_py/from_py functions and python_type() of one wrapped class."""
+    sname = info.ref_type.struct_type.empty_declaration_code()
+    code.putln("void* %s::python_type() const noexcept { return (void*)%s; }"
+               % (sname, _typeptr(info)))
+    _put_conversions(info, code)
+
+
+def _typeptr(info):
+    from Cython.Compiler import Naming
+    return "%s->%s" % (Naming.modulestateglobal_cname, info.wrapper_entry.type.typeptr_cname)
+
+
+def _foreign_conversions(info):
+    """to_py/from_py of a class cimported from another module, as utility code (once)."""
+    uc = getattr(info, 'foreign_utility', None)
+    if uc is None:
+        from Cython.Compiler.Code import UtilityCode
+        proto, impl = _Lines(), _Lines()
+        generate_prototypes(info, proto)
+        _put_conversions(info, impl)
+        uc = UtilityCode(proto=proto.text(), impl=impl.text(),
+                         name="cyn conversions of %s" % info.ref_type.struct_type.cname)
+        info.foreign_utility = uc
+    return uc
+
+
+class _Lines:
+    """Collects C lines for utility code (a CCodeWriter needs a module being generated)."""
+
+    def __init__(self):
+        self.lines = []
+
+    def putln(self, line):
+        self.lines.append(line)
+
+    def text(self):
+        return "\n".join(self.lines) + "\n"
+
+
+def _put_conversions(info, code):
     st = info.ref_type.struct_type
     sname = st.empty_declaration_code()
-    wtype = info.wrapper_entry.type
     root_type = info.root_entry.type
     field = root_type.scope.lookup_here(REF_FIELD).cname
-    from Cython.Compiler import Naming
-    typeptr = "%s->%s" % (Naming.modulestateglobal_cname, wtype.typeptr_cname)
+    typeptr = _typeptr(info)
     root_struct = root_type.objstruct_cname
     ref_decl = info.ref_type.empty_declaration_code()
-    code.putln("void* %s::python_type() const noexcept { return (void*)%s; }" % (sname, typeptr))
     code.putln("static PyObject* %s(const %s& r) {" % (info.to_py_cname, ref_decl))
     code.putln("if (!r) { Py_INCREF(Py_None); return Py_None; }")
     code.putln("PyTypeObject* tp = (PyTypeObject*)r->python_type();")
@@ -287,8 +393,8 @@ def generate_conversions(info, code):
     code.putln("static %s %s(PyObject* o) {" % (ref_decl, info.from_py_cname))
     code.putln("if (o == Py_None) return nullptr;")
     code.putln("if (unlikely(!PyObject_TypeCheck(o, %s))) {" % typeptr)
-    code.putln("PyErr_Format(PyExc_TypeError, \"expected %s, got %%.200s\", Py_TYPE(o)->tp_name);"
-               % info.class_name)
+    code.putln("PyErr_Format(PyExc_TypeError, \"expected %%.200s, got %%.200s\", "
+               "((PyTypeObject*)%s)->tp_name, Py_TYPE(o)->tp_name);" % typeptr)
     code.putln("return nullptr;")
     code.putln("}")
     code.putln("return cyn::cy::cast<%s>(((struct %s*)o)->%s);" % (sname, root_struct, field))

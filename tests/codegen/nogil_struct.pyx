@@ -2,17 +2,17 @@
 # The struct derives from cyn::Object, fields are value-initialised, methods are virtual,
 # variables are cyn::Ref, construction is cyn::make.
 # CHECK: #include "cyn/cython.hpp"
-# CHECK-LABEL: struct Point : cyn::Object {
+# CHECK-LABEL: struct __pyx_nogil_12nogil_struct_Point : cyn::Object {
 # CHECK: double x{};
-# CHECK: cyn::Ref<Point> next{};
+# CHECK: cyn::Ref<__pyx_nogil_12nogil_struct_Point> next{};
 # CHECK: virtual double norm2(void);
-# CHECK-LABEL: struct Point3 : Point {
+# CHECK-LABEL: struct __pyx_nogil_12nogil_struct_Point3 : __pyx_nogil_12nogil_struct_Point {
 # CHECK: virtual double norm2(void);
 # CHECK-LABEL: static double __pyx_f_12nogil_struct_total(void) {
-# CHECK: cyn::Ref<Point> __pyx_v_o;
-# CHECK: = cyn::make<Point>(
+# CHECK: cyn::Ref<__pyx_nogil_12nogil_struct_Point> __pyx_v_o;
+# CHECK: = cyn::make<__pyx_nogil_12nogil_struct_Point>(
 # CHECK: __pyx_v_o = std::move(
-# CHECK: = cyn::make<Point3>(
+# CHECK: = cyn::make<__pyx_nogil_12nogil_struct_Point3>(
 # CHECK-NOT: PyGILState_Ensure
 # CHECK-NOT: Py_INCREF
 # CHECK: /* function exit code */

@@ -1,3 +1,0 @@
-cdef class Shared nogil:
-    cdef int x
-    cdef int get(self)

@@ -1,0 +1,3 @@
+cdef class Shape nogil:
+    cdef double w
+    cdef double area(self)
