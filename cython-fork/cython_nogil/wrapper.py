@@ -305,8 +305,8 @@ def build_wrapper(node, env):
     cls.analyse_declarations(env)
     if cls.entry is not None:
         info.wrapper_entry = cls.entry
-        root = env.lookup(info.root_wrapper_name)
-        info.root_entry = root
+        # the root wrapper (holding the reference) may live in another module
+        info.root_entry = base_info.root_entry if base_info else cls.entry
         cls.entry.type.cyn_public_name = EncodedString(node.name)
         cls.entry.type.scope.class_name = EncodedString(node.name)
         cls.cyn_wrapper_info = info

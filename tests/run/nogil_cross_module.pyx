@@ -1,11 +1,13 @@
 # distutils: language = c++
-# requires: _xmod_shapes
+# requires: _xmod_shapes _xmod_mid
 """SPEC §1 last bullet and §2: a nogil class declared in a .pxd and defined in another
 extension module is used, constructed and subclassed here; objects cross both modules and
 Python in every direction, and __dealloc__ of the other module's base runs for our subclass.
 """
 from _xmod_shapes cimport Shape, Square, Plain, total_area
+from _xmod_mid cimport Tile
 import _xmod_shapes
+import _xmod_mid
 
 cdef class Frame(Shape) nogil:
     """Derives from a class of another module: overrides a virtual method, calls the base's."""
@@ -127,3 +129,24 @@ def test_identity_is_kept_across_modules():
     assert ref.serial == s.serial
     cdef object back = ref          # the same object converted again: an equal wrapper
     assert back == s and hash(back) == hash(s)
+
+
+cdef class GlazedTwice(Tile) nogil:
+    """Three modules deep: Shape (_xmod_shapes) <- Tile (_xmod_mid) <- GlazedTwice (here)."""
+    def __init__(self, double side):
+        Tile.__init__(self, side, 1)
+
+    cdef double layers(self):
+        return Tile.layers(self) + 1
+
+cdef double three_deep() nogil:
+    cdef Shape s = GlazedTwice(2)
+    cdef Tile t = GlazedTwice(3)
+    return s.area() + t.layers() + s.scaled_area(10)
+
+def test_three_modules_deep():
+    assert three_deep() == 5 + 2 + 50
+    g = GlazedTwice(1)
+    assert [c.__name__ for c in type(g).__mro__] == ["GlazedTwice", "Tile", "Shape", "object"]
+    assert isinstance(g, _xmod_mid.Tile) and isinstance(g, _xmod_shapes.Shape)
+    assert _xmod_shapes.area_of(g) == 2
