@@ -206,7 +206,8 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
         s.expect('NEWLINE')
         s.expect_indent()
         P.p_doc_string(s)
-        body_ctx = P.Ctx(visibility='private', level='cpp_class', nogil=True)
+        body_ctx = P.Ctx(visibility='private', level=_PxdClassLevel() if in_pxd else 'cpp_class',
+                         nogil=True)
         while s.sy != 'DEDENT':
             if s.sy == 'pass':
                 s.next()
@@ -287,6 +288,18 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
         in_pxd=in_pxd, attributes=attributes if has_body else None, templates=None,
         py_methods=py_methods, field_visibility=field_visibility, cpdef_names=cpdef_names,
         methods_without_self=without_self, is_extern=False, base_classes=[])
+
+
+class _PxdClassLevel(str):
+    """The parser level of a nogil class body in a .pxd: a C++ class body (`== 'cpp_class'`)
+    in which argument defaults are written as in any .pxd (`double k=*`), because upstream
+    tests `'pxd' in ctx.level` for that."""
+
+    def __new__(cls):
+        return str.__new__(cls, 'cpp_class')
+
+    def __contains__(self, part):
+        return part == 'pxd' or str.__contains__(self, part)
 
 
 class _DeclHolder:

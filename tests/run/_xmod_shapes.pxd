@@ -6,6 +6,7 @@ cdef class Shape nogil:
     cdef double area(self)
     cpdef double scaled_area(self, double k)
     cdef double checked_area(self) except -1
+    cdef double padded(self, double pad=*)
 
 cdef class Square(Shape) nogil:
     def __init__(self, double side)

@@ -23,6 +23,9 @@ cdef class Shape nogil:
             raise ValueError("negative width")
         return self.area()
 
+    cdef double padded(self, double pad=1):
+        return self.area() + pad
+
     def __dealloc__(self):
         global deallocated
         deallocated += 1

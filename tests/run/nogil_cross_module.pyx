@@ -150,3 +150,11 @@ def test_three_modules_deep():
     assert [c.__name__ for c in type(g).__mro__] == ["GlazedTwice", "Tile", "Shape", "object"]
     assert isinstance(g, _xmod_mid.Tile) and isinstance(g, _xmod_shapes.Shape)
     assert _xmod_shapes.area_of(g) == 2
+
+
+cdef double with_defaults() nogil:
+    cdef Shape s = Shape(2, 2)
+    return s.padded() + s.padded(10)     # the default lives in the defining module
+
+def test_optional_arguments_declared_with_star_in_the_pxd():
+    assert with_defaults() == 5 + 14
