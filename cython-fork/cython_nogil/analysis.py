@@ -4,7 +4,9 @@ Every patch here first asks whether a nogil reference is involved and otherwise 
 upstream method untouched, so modules without nogil classes analyse exactly as before.
 
 What it teaches Cython:
-* `Point(args)` constructs: `cyn::make<Point>(args)`, and `p = Point()` infers `Point`;
+* `Point(args)` constructs: `cyn::make<Point>(args)`, and `p = Point()` infers `Point`
+  (also with `p = None` elsewhere; several classes of a hierarchy infer their common base);
+* `Class.make(args)` calls a static method of an extern class (`@staticmethod`);
 * `p.x` / `p.m()` go through `->`, with a None check (AttributeError) unless the object is
   known not to be None (`self`, a fresh construction) or `nonecheck=False` is given;
 * `Base.method(self, ...)` calls the base implementation non-virtually;
@@ -12,7 +14,7 @@ What it teaches Cython:
 * `isinstance(o, Point)`, `<Point>o` (unchecked) and `<Point?>o` (checked, TypeError);
 * temps holding references are moved into their destination, not copied.
 """
-from Cython.Compiler import ExprNodes, PyrexTypes, Nodes, Options, TypeInference, Builtin
+from Cython.Compiler import ExprNodes, PyrexTypes, Nodes, Options, TypeInference, Builtin, Symtab
 from Cython.Compiler.Errors import error
 
 from .types import NogilRefType, is_nogil_ref
@@ -162,9 +164,47 @@ class NogilNoneCheckNode(ExprNodes.ExprNode):
             self.arg.result(), self.attribute, code.error_goto(self.pos)))
 
 
+class StaticMethodDeclNode(Nodes.CVarDefNode):
+    """`@staticmethod T name(args)` in an extern nogil class: declared with the
+    `staticmethod` directive on, as Cython declares a static cppclass method."""
+
+    def analyse_declarations(self, env):
+        old = env.directives
+        env.directives = dict(old, staticmethod=True)
+        try:
+            return super().analyse_declarations(env)
+        finally:
+            env.directives = old
+
+
 # ------------------------------------------------------------------------- patches
 def install():
     Options._directive_defaults['nonecheck'] = None
+
+    # ---- @staticmethod in extern nogil classes -----------------------------------------
+    # The member declarations of a nogil class are declared by the class node itself, so
+    # Cython's directive transform never sees their decorators: `@staticmethod` is applied
+    # here, the way that transform applies it to a cppclass member.
+    from . import syntax
+    upstream_parse_extern = syntax._parse_extern_class
+
+    def parse_extern_class(s, pos, ctx, header, P, NogilClassNode):
+        node = upstream_parse_extern(s, pos, ctx, header, P, NogilClassNode)
+        for attr in node.attributes or ():
+            decorators = getattr(attr, 'decorators', None)
+            if not decorators or not isinstance(attr, Nodes.CVarDefNode):
+                continue
+            for d in decorators:
+                dn = d.decorator
+                if isinstance(dn, ExprNodes.NameNode) and dn.name == 'staticmethod':
+                    attr.__class__ = StaticMethodDeclNode
+                else:
+                    error(d.pos, "only @staticmethod may decorate a member of an extern "
+                                 "nogil class")
+            attr.decorators = None
+        return node
+
+    syntax._parse_extern_class = parse_extern_class
 
     # ---- Point(args) ----------------------------------------------------------------
     upstream_atc = ExprNodes.CallNode.analyse_as_type_constructor
@@ -183,6 +223,12 @@ def install():
         st = t.struct_type
         if st.scope is None:
             error(self.pos, "nogil class '%s' is declared but not defined" % t)
+            return NogilNullNode(self.pos, PyrexTypes.error_type)
+        unknown = getattr(st, 'cyn_constructor_unknown', None)
+        if unknown:
+            error(self.pos, "cannot construct nogil class '%s' here: its __init__ is not declared "
+                            "in %s and its .pyx is not beside it (declare `def __init__(self, "
+                            "...)` in the .pxd)" % (t, unknown))
             return NogilNullNode(self.pos, PyrexTypes.error_type)
         args = [a.analyse_types(env) for a in args]
         constructor = _find_constructor(st)
@@ -217,19 +263,44 @@ def install():
             t = self.function.analyse_as_type(env)
             if is_nogil_ref(t):
                 return t
+        t = _class_attribute_call_type(self.function, env)
+        if t is not None:
+            return t
         return upstream_infer(self, env)
 
     ExprNodes.CallNode.infer_type = infer_type
 
-    upstream_safe_spanning = TypeInference.safe_spanning_type
+    def patch_spanning(name):
+        upstream_spanning = getattr(TypeInference, name)
 
-    def safe_spanning_type(types, might_overflow, scope):
-        result = TypeInference.simply_type(_reduce_spanning(types))
-        if is_nogil_ref(result):
-            return result
-        return upstream_safe_spanning(types, might_overflow, scope)
+        def spanning_type(types, might_overflow, scope):
+            result = _nogil_spanning_type(types)
+            if result is not None:
+                return result
+            result = TypeInference.simply_type(_reduce_spanning(types))
+            if is_nogil_ref(result):
+                return result
+            return upstream_spanning(types, might_overflow, scope)
 
-    TypeInference.safe_spanning_type = safe_spanning_type
+        setattr(TypeInference, name, spanning_type)
+
+    patch_spanning('safe_spanning_type')
+    patch_spanning('aggressive_spanning_type')
+
+    # `o = Point(); ...; o = None`: None is a value of every nogil reference type, so the
+    # variable is a Point (upstream counts the None as a Python object and infers `object`).
+    # Upstream's inferer keeps its per-entry type lists in closures; the overlay re-infers,
+    # after it, only the variables such a None assignment concerns (and those depending on
+    # them), so every other inference result stays exactly upstream's.
+    upstream_infer_types = TypeInference.SimpleAssignmentTypeInferer.infer_types
+
+    def infer_types(self, scope):
+        pending = [e for e in scope.entries.values() if e.type is PyrexTypes.unspecified_type]
+        upstream_infer_types(self, scope)
+        if pending:
+            _infer_none_assigned_refs(self, scope, pending)
+
+    TypeInference.SimpleAssignmentTypeInferer.infer_types = infer_types
 
     upstream_cmp_infer = ExprNodes.PrimaryCmpNode.infer_type
 
@@ -501,6 +572,10 @@ def _static_nogil_type(node, env):
         if t is not None:
             return t                                   # a construction
         if isinstance(fn, ExprNodes.AttributeNode):
+            static = _static_method(fn, env)
+            if static is not None:
+                rt = static.type.return_type
+                return rt if is_nogil_ref(rt) else None
             obj_t = _static_nogil_type(fn.obj, env)
             if obj_t is not None and obj_t.scope is not None:
                 e = obj_t.scope.lookup(fn.attribute)
@@ -555,6 +630,154 @@ def _reduce_spanning(types):
     return reduce(TypeInference.find_spanning_type, types)
 
 
+def _nogil_bases(t):
+    """`t` and its nogil base classes' reference types, nearest first."""
+    chain = []
+    while t is not None:
+        chain.append(t)
+        st = t.struct_type
+        bases = [b for b in st.base_classes if getattr(b, 'is_nogil_struct', False)]
+        t = getattr(bases[0], 'nogil_ref_type', None) if bases else None
+    return chain
+
+
+def _common_nogil_base(t1, t2):
+    """The nearest class both nogil reference types derive from (as a reference type),
+    or None (unrelated classes, different template instantiations)."""
+    if t1.is_subclass_of(t2):
+        return t2
+    if t2.is_subclass_of(t1):
+        return t1
+    for base in _nogil_bases(t1)[1:]:
+        if t2.is_subclass_of(base):
+            return base
+    return None
+
+
+def _nogil_spanning_type(types):
+    """The type spanning `types` when they are all nogil references (a common base class,
+    as Cython's widest_extension_type does for extension types), else None."""
+    if not types or not all(is_nogil_ref(t) for t in types):
+        return None
+    result = types[0]
+    for t in types[1:]:
+        result = _common_nogil_base(result, t)
+        if result is None:
+            return None
+    return result
+
+
+def _infer_none_assigned_refs(inferer, scope, pending):
+    """Re-infers, after upstream's inference, the variables of `pending` (those that had no
+    declared type) whose assignments are nogil references and `None`: they become the
+    reference type instead of `object`; variables whose assignments depend on them follow.
+    Nothing changes (no re-inference at all) when no such variable exists."""
+    enabled = scope.directives['infer_types']
+    if enabled is False:
+        return
+    spanning = TypeInference.aggressive_spanning_type if enabled is True \
+        else TypeInference.safe_spanning_type
+
+    def none_span(entry):
+        assmts = entry.cf_assignments
+        types = [a.inferred_type for a in assmts if not a.rhs.is_none]
+        if len(types) == len(assmts) or not types or not all(types):
+            return None
+        t = spanning(types, entry.might_overflow, scope)
+        return t if is_nogil_ref(t) else None
+
+    if not any(e.type is PyrexTypes.py_object_type and none_span(e) is not None for e in pending):
+        return
+    for _ in range(len(pending) + 2):
+        dirty = False
+        for entry in pending:
+            assmts = entry.cf_assignments
+            if not assmts:
+                continue
+            for a in assmts:
+                a.infer_type()
+            new_type = none_span(entry)
+            if new_type is None:
+                # upstream's rule: None counts as an object unless objects are assigned
+                types = [a.inferred_type for a in assmts if not a.rhs.is_none]
+                if not types or not all(types):
+                    continue
+                if len(types) < len(assmts) and not any(t.is_pyobject for t in types):
+                    types.append(PyrexTypes.py_object_type)
+                new_type = spanning(types, entry.might_overflow, scope)
+            if new_type != entry.type:
+                inferer.set_entry_type(entry, new_type, scope)
+                dirty = True
+        if not dirty:
+            break
+
+
+def _class_method(fn, env):
+    """(class reference type, entry or None) for `Class.name` / `Class[T].name` named by
+    AttributeNode `fn` (found by symbol lookup first), or None when `fn` is not that."""
+    if not isinstance(fn, ExprNodes.AttributeNode) or _named_nogil_type(fn.obj, env) is None:
+        return None
+    t = fn.obj.analyse_as_type(env)
+    if not is_nogil_ref(t) or t.struct_type.scope is None:
+        return None
+    entry = t.struct_type.scope.lookup(fn.attribute)
+    if entry is not None and not entry.type.is_cfunction:
+        entry = None
+    return t, entry
+
+
+def _static_method(fn, env):
+    """The entry of static method `Class.name` / `Class[T].name`, or None."""
+    found = _class_method(fn, env)
+    if found is None or found[1] is None or not found[1].type.is_static_method:
+        return None
+    return found[1]
+
+
+def _class_attribute_call_type(fn, env):
+    """The type of a call `Class.method(...)`: the method's return type (a static method,
+    or `Base.method(self, ...)`); the error type for a method the class lacks (reported
+    once, when the call is analysed)."""
+    found = _class_method(fn, env)
+    if found is None:
+        return None
+    return found[1].type.return_type if found[1] is not None else PyrexTypes.error_type
+
+
+def _static_method_call(node, fn, st, entry, env):
+    """`Class.make(args)` for a static method of an (extern) nogil class: a plain call of
+    `ns::Class::make` (`ns::Class<int>::make` for `Class[int].make`), overloads included,
+    analysed as Cython analyses static methods of C++ classes."""
+    def unbound(e):
+        u = Symtab.Entry(e.name, e.func_cname or "%s::%s" % (st.empty_declaration_code(), e.cname),
+                         e.type)
+        u.is_cfunction = 1
+        u.func_cname = u.cname
+        u.is_unbound_cmethod = 1
+        u.scope = e.scope
+        return u
+
+    ubcm = unbound(entry)
+    ubcm.overloaded_alternatives = [unbound(e) for e in entry.overloaded_alternatives
+                                    if e.type.is_static_method]
+    name = ExprNodes.NameNode(fn.pos, name=entry.name, entry=ubcm).analyse_rvalue_entry(env)
+    name.entry.used = 1
+    call = ExprNodes.SimpleCallNode(node.pos, function=name, args=node.args)
+    call.analysed = True
+    call.args = [a.analyse_types(env) for a in call.args]
+    call.analyse_c_function_call(env)
+    if call.function.type.is_cfunction and call.function.type.exception_check == '+':
+        call.is_temp = True
+    return call
+
+
+def _error_node(node):
+    """An analysed stand-in for a call already reported as an error (later stages skip it;
+    the unanalysed call itself would crash them)."""
+    from .special_methods import _ErrorExprNode
+    return _ErrorExprNode(node.pos)
+
+
 def _analyse_nogil_special_call(node, env):
     fn = node.function
     # Base.method(self, args) -> self->Base::method(args)
@@ -565,19 +788,18 @@ def _analyse_nogil_special_call(node, env):
             entry = st.scope.lookup(fn.attribute) if st.scope else None
             if entry is None or not entry.type.is_cfunction:
                 error(fn.pos, "nogil class '%s' has no method '%s'" % (t, fn.attribute))
-                node.type = PyrexTypes.error_type
-                return node
+                return _error_node(node)
+            if entry.type.is_static_method:
+                return _static_method_call(node, fn, st, entry, env)
             if not node.args:
                 error(node.pos, "calling '%s.%s' needs the object as first argument"
                       % (t, fn.attribute))
-                node.type = PyrexTypes.error_type
-                return node
+                return _error_node(node)
             self_arg = node.args[0].analyse_types(env)
             if not (is_nogil_ref(self_arg.type) and self_arg.type.is_subclass_of(t)):
                 error(self_arg.pos, "first argument of '%s.%s' must be a '%s'"
                       % (t, fn.attribute, t))
-                node.type = PyrexTypes.error_type
-                return node
+                return _error_node(node)
             attr = ExprNodes.AttributeNode(fn.pos, obj=self_arg, attribute=fn.attribute)
             attr.is_called = 1
             attr.entry = entry

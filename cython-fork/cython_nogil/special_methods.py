@@ -11,6 +11,7 @@ analyses it, so argument coercion, overload resolution, None checks and exceptio
     x in o          -> o.__contains__(x)         a == b   -> a.__eq__(b)  (…__lt__, __le__…)
     a + b           -> a.__add__(b)              a += b   -> a.__iadd__(b), else a = a + b
     hash(o)         -> o.__hash__()              if o:    -> o is not None and o.__bool__()
+    str(o)          -> o.__str__() (else __repr__)   repr(o) -> o.__repr__()
     for x in o:     -> it = o.__iter__(); while it.__next__(x): ...
 
 Why: the nogil classes have no Python type slots to dispatch through, and the operators must
@@ -51,6 +52,7 @@ COMPARE_METHODS = {'==': '__eq__', '!=': '__ne__', '<': '__lt__', '<=': '__le__'
 REFLECTED_COMPARE = {'<': '__gt__', '<=': '__ge__', '>': '__lt__', '>=': '__le__'}
 # Parsed as nogil special methods besides those the syntax stage lists.
 MORE_SPECIAL_METHODS = frozenset("""
+    __str__ __repr__
     __pow__ __lshift__ __rshift__ __and__ __or__ __xor__ __matmul__
     __isub__ __imul__ __itruediv__ __ifloordiv__ __imod__ __ipow__ __ilshift__ __irshift__
     __iand__ __ior__ __ixor__ __imatmul__
@@ -339,6 +341,8 @@ def _rewrite_builtin_call(node, env):
         error(node.pos, "object of nogil class '%s' has no len()" % t)
         return _error_node(node)
     name = '__%s__' % fn.name
+    if fn.name == 'str' and _method(t, name) is None:
+        name = '__repr__'   # Python's str() falls back to __repr__
     if _method(t, name) is None:
         if fn.name != 'hash':
             return None     # str()/repr() of the Python wrapper (needs the GIL)
@@ -352,6 +356,28 @@ def _rewrite_builtin_call(node, env):
         call.analyse_c_function_call(env)
         return call
     return method_call(node.pos, node.args[0], name, []).analyse_types(env)
+
+
+def _builtin_call_result_type(node, env):
+    """The type of str(o)/repr(o)/hash(o) on a nogil reference whose class defines the
+    special method (the method's return type), else None."""
+    fn = node.function
+    args = getattr(node, 'args', None)
+    if not isinstance(fn, ExprNodes.NameNode) or fn.name not in ('str', 'repr', 'hash') \
+            or not args or len(args) != 1:
+        return None
+    from .analysis import _is_builtin
+    if not _is_builtin(env.lookup(fn.name)):
+        return None
+    t = _infer(args[0], env)
+    if not is_nogil_ref(t):
+        return None
+    entry = _method(t, '__%s__' % fn.name)
+    if entry is None and fn.name == 'str':
+        entry = _method(t, '__repr__')
+    if entry is not None:
+        return entry.type.return_type
+    return PyrexTypes.c_py_ssize_t_type if fn.name == 'hash' else None
 
 
 def _rewrite_index(node, env):
@@ -685,6 +711,21 @@ def install():
     from . import syntax
     syntax.NOGIL_SPECIAL_METHODS = syntax.NOGIL_SPECIAL_METHODS | MORE_SPECIAL_METHODS
 
+    # `def __repr__(self):` without a return type was parsed as a Python method: it belongs
+    # to the wrapper's methods, not to the struct's members
+    upstream_parse_class = syntax._parse_defined_class
+
+    def parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
+        node = upstream_parse_class(s, pos, ctx, header, P, NogilClassNode)
+        if node.attributes:
+            moved = [a for a in node.attributes if isinstance(a, Nodes.DefNode)]
+            if moved:
+                node.attributes = [a for a in node.attributes if not isinstance(a, Nodes.DefNode)]
+                node.py_methods = list(node.py_methods) + moved
+        return node
+
+    syntax._parse_defined_class = parse_defined_class
+
     # ---- calls: free-function methods, hash()/str()/repr()/bool() -----------------------
     upstream_call = ExprNodes.SimpleCallNode.analyse_types
 
@@ -700,6 +741,14 @@ def install():
         return upstream_call(self, env)
 
     ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
+
+    upstream_call_infer = ExprNodes.CallNode.infer_type
+
+    def call_infer_type(self, env):
+        t = _builtin_call_result_type(self, env)
+        return t if t is not None else upstream_call_infer(self, env)
+
+    ExprNodes.CallNode.infer_type = call_infer_type
 
     # ---- o[k], o[a:b] ------------------------------------------------------------------
     _route(ExprNodes.IndexNode, 'analyse_types', _rewrite_index)
@@ -957,6 +1006,10 @@ def parse_special_method(s, pos, body_ctx, name, P):
     without one is an error naming the line.  Like every method it may raise (`except *`
     semantics through the error hint) unless declared `noexcept`."""
     from .syntax import find_func_declarator
+    if name in TEXT_METHODS and not _def_has_return_annotation(s):
+        # `def __repr__(self):` without a type: a Python-only method of the wrapper (as
+        # before); `parse_defined_class` below moves it to the wrapper's methods
+        return P.p_statement(s, P.Ctx(level='c_class'))
     s.next()      # 'def'
     modifiers = P.p_c_modifiers(s)
     base_type = P.p_c_base_type(s, nonempty=True, templates=body_ctx.templates)
@@ -986,6 +1039,42 @@ def parse_special_method(s, pos, body_ctx, name, P):
     return node
 
 
+# __str__/__repr__ are nogil special methods when they declare their return type
+# (`def __str__(self) -> lib.string:`); without one they are Python methods of the wrapper.
+TEXT_METHODS = ('__str__', '__repr__')
+
+
+def _def_has_return_annotation(s):
+    """At `def NAME(...)`: True when `->` follows the argument list.  Looks ahead and puts
+    every token back, so the scanner is exactly where it was."""
+    saved = s.put_back_on_failure
+    s.put_back_on_failure = []
+    initial = (s.sy, s.systring, s.position())
+    try:
+        s.next()                  # 'def'
+        s.next()                  # NAME
+        if s.sy != '(':
+            return False
+        depth = 0
+        while s.sy not in ('EOF', 'NEWLINE'):
+            if s.sy in ('(', '[', '{'):
+                depth += 1
+            elif s.sy in (')', ']', '}'):
+                depth -= 1
+                if depth == 0:
+                    s.next()
+                    return s.sy == '->'
+            s.next()
+        return False
+    finally:
+        consumed = s.put_back_on_failure
+        s.put_back_on_failure = saved
+        if consumed:
+            for state in reversed(consumed[:-1]):
+                s.put_back(*state)
+            s.put_back(*initial)
+
+
 def _replace_stop_iteration(node):
     """Every `raise StopIteration` of a `__next__` body (outside nested functions) becomes a
     StopIterationStatNode, before any stage wraps raises in `with gil:`."""
@@ -1008,7 +1097,8 @@ def _replace_stop_iteration(node):
 # calls the nogil operator with the GIL released.  `==`/`!=`/hash stay the wrapper's
 # identity methods (wrapper.py); iteration and in-place operators are not exposed (Python
 # falls back to `a = a + b` for the latter).
-WRAPPED_SPECIALS = ('__len__', '__getitem__', '__setitem__', '__delitem__', '__contains__',
+WRAPPED_SPECIALS = ('__str__', '__repr__',
+                    '__len__', '__getitem__', '__setitem__', '__delitem__', '__contains__',
                     '__bool__', '__lt__', '__le__', '__gt__', '__ge__',
                     '__add__', '__sub__', '__mul__', '__truediv__', '__floordiv__', '__mod__')
 _OPERATOR_TEXT = {
@@ -1018,6 +1108,9 @@ _OPERATOR_TEXT = {
     '__mul__': '_s * {0}', '__truediv__': '_s / {0}', '__floordiv__': '_s // {0}',
     '__mod__': '_s % {0}',
 }
+# Wrapper methods whose result is assigned to an untyped (inferred) local: the result type
+# may be a library class (lib.string) that the module has no unqualified name for.
+_INFERRED_RESULT = {'__str__': '_s.__str__()', '__repr__': '_s.__repr__()'}
 
 
 def wrapper_special_methods(node, env):
@@ -1050,7 +1143,7 @@ def wrapper_special_methods(node, env):
         lines.append("    def %s(self%s):" % (name, "".join(", p%d" % i for i in range(len(names)))))
         for i, a in enumerate(ft.args):
             t = a.type.ref_base_type if a.type.is_reference else a.type
-            lines.append("        cdef %s" % t.declaration_code("a%d" % i, pyrex=1))
+            lines.append("        cdef %s a%d" % (wrapper._type_text(t), i))
             lines.append("        a%d = p%d" % (i, i))
         # (declaration and assignment apart: the fragment misses the transform that splits
         # `cdef T x = value`)
@@ -1064,16 +1157,21 @@ def wrapper_special_methods(node, env):
             lines.append("        with nogil:")
             lines.append("            del _s[%s]" % names[0])
             continue
-        # (pyrex=1: the Cython spelling; for_display gives 'bool' for bint, a Python name)
-        lines.append("        cdef %s" % rt.declaration_code("_r", pyrex=1))
+        if name in _INFERRED_RESULT:
+            lines.append("        with nogil:")
+            lines.append("            _r = " + _INFERRED_RESULT[name])
+            lines.append("        return _r")
+            continue
+        lines.append("        cdef %s _r" % wrapper._type_text(rt))
         lines.append("        with nogil:")
         lines.append("            _r = " + _OPERATOR_TEXT[name].format(*names))
         lines.append("        return _r")
     if not lines:
         return []
     src = "cdef class _cyn_specials:\n" + "\n".join(lines) + "\n"
-    tree = TreeFragment(src, name="nogil class %s (special methods of the wrapper)" % node.name,
-                        level='module').substitute({}, pos=node.pos)
+    tree = wrapper._resolve_placeholders(TreeFragment(
+        src, name="nogil class %s (special methods of the wrapper)" % node.name,
+        level='module').substitute({}, pos=node.pos))
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
     body = cls.body
     return list(body.stats) if isinstance(body, Nodes.StatListNode) else [body]

@@ -126,8 +126,37 @@ def _fields(node, scope):
     return result
 
 
+_placeholder_types = {}      # placeholder type name in generated text -> analysed type
+
+
 def _type_text(t):
-    return t.declaration_code("", pyrex=1).strip()
+    """How the generated wrapper text names type `t`.
+
+    C numbers are written as they are.  Any other type is written as a placeholder that is
+    swapped for the analysed type after parsing: its own spelling may not resolve in the
+    module (`lib.string` is `string` to Cython, `lib.list[long]` would be Python's `list`)."""
+    if t.is_numeric or t.is_void or (t.is_ptr and t.base_type.is_numeric):
+        return t.declaration_code("", pyrex=1).strip()
+    name = "__cyn_type_%d" % len(_placeholder_types)
+    _placeholder_types[name] = t
+    return name
+
+
+def _resolve_placeholders(tree):
+    from Cython.Compiler.Visitor import VisitorTransform
+
+    class Resolve(VisitorTransform):
+        def visit_CSimpleBaseTypeNode(self, node):
+            t = _placeholder_types.get(node.name)
+            if t is None or node.module_path:
+                return node
+            return Nodes.CAnalysedBaseTypeNode(node.pos, type=t)
+
+        def visit_Node(self, node):
+            self.visitchildren(node)
+            return node
+
+    return Resolve()(tree)
 
 
 def _arg_list(ctype, defaults):
@@ -261,7 +290,7 @@ def build_wrapper(node, env):
             lines.append("        with nogil:")
             lines.append("            %s" % call)
         else:
-            lines.append("        cdef %s" % t.return_type.declaration_code("_cyn_result", pyrex=1))
+            lines.append("        cdef %s _cyn_result" % _type_text(t.return_type))
             lines.append("        with nogil:")
             lines.append("            _cyn_result = %s" % call)
             lines.append("        return _cyn_result")
@@ -294,7 +323,7 @@ def build_wrapper(node, env):
         ]
     src = "\n".join(lines) + "\n"
     frag = TreeFragment(src, name="nogil class %s (Python wrapper)" % node.name, level='module')
-    tree = frag.substitute(subst, pos=node.pos)
+    tree = _resolve_placeholders(frag.substitute(subst, pos=node.pos))
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
     # Python-only def methods of the class become methods of the wrapper
     if node.py_methods:

@@ -71,6 +71,13 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         __init__()
         __init__(const char* s)
         __init__(const char* s, size_t n)
+        # numbers as Python's str() writes them: lib.string.from_long(-3) == "-3"
+        @staticmethod
+        string from_long(long long value) except +raise_lib_error
+        @staticmethod
+        string from_ulong(unsigned long long value) except +raise_lib_error
+        @staticmethod
+        string from_double(double value) except +raise_lib_error
         const char* c_str()
         const char* data()
         size_t size()
