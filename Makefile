@@ -1,7 +1,8 @@
 # cyn — the two commands a newcomer needs:
 #   make run    set everything up, build, start the demo server, print the benchmark table
 #   make test   set everything up and run every test (CI runs this via .ci/run)
-# Other targets: deps, build, test-asan, test-tsan, test-upstream, bench, fuzz, examples, clean.
+# Other targets: deps, build, test-asan, test-tsan, test-upstream, bench, fuzz, fuzz-compiler,
+# examples, clean.
 
 PYTHON   ?= python3
 BUILD    ?= build
@@ -13,7 +14,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps build runtime test test-runtime test-python test-asan test-tsan test-upstream \
-        run examples bench fuzz clean
+        run examples bench fuzz fuzz-compiler clean
 
 all: build
 
@@ -68,6 +69,10 @@ fuzz: deps
 	cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_CXX_COMPILER=clang++ -DCYN_FUZZ=ON -DCYN_BUILD_TESTS=OFF
 	cmake --build build-fuzz -j $(JOBS)
 	$(PYTHON) scripts/fuzz.py build-fuzz
+
+# Mutation fuzzing of the compiler (no traceback on any input); crashes go to tests/broken/.
+fuzz-compiler: build
+	$(PYTHON) scripts/fuzz_compiler.py --seed $${FUZZ_SEED:-1} --count $${FUZZ_COUNT:-200} --save tests/broken
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz tests/.build benchmarks/.out

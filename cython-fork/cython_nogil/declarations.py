@@ -57,8 +57,17 @@ class NogilClassNode(Nodes.CppClassNode):
     cpdef_names          {name}      methods also exposed on the wrapper
     methods_without_self [(pos, name)]
     """
-    child_attrs = ['body', 'wrapper_node']
     wrapper_node = None
+
+    @property
+    def child_attrs(self):
+        # Until the declarations are analysed the methods are in `attributes`; the transforms
+        # that run before (PostParse: assert messages, `cdef x = v` splitting; `with`
+        # statements; directives ...) must see their bodies too.  Afterwards they are in `body`.
+        if self.body is None:
+            return ['attributes']
+        return ['body', 'wrapper_node']
+
     body = None
     ref_type = None
     scope = None

@@ -1,0 +1,159 @@
+# distutils: language = c++
+# requires: _xmod_shapes _xmod_mid
+"""SPEC §1 last bullet and §2: a nogil class declared in a .pxd and defined in another
+extension module is used, constructed and subclassed here; objects cross both modules and
+Python in every direction, and __dealloc__ of the other module's base runs for our subclass.
+"""
+from _xmod_shapes cimport Shape, Square, Plain, total_area
+from _xmod_mid cimport Tile
+import _xmod_shapes
+import _xmod_mid
+
+cdef class Frame(Shape) nogil:
+    """Derives from a class of another module: overrides a virtual method, calls the base's."""
+    cdef double border
+
+    def __init__(self, double w, double h, double border):
+        Shape.__init__(self
+        self.border = border
+
+    cdef double area(self):
+        return Shape.area(self) + self.border
+
+cdef class Holder nogil:
+    cdef Shape inner          # a field of the other module's type
+
+cdef double areas() nogil:
+    cdef Shape s = Shape(2, 3)
+    q = Square(4)             # inferred as the other module's Square
+    f = Frame(2, 3, 1)
+    return s.area() + q.area() + f.area()
+
+def test_construct_and_call_from_another_module():
+    assert areas() == 6 + 16 + 7
+
+    cdef Shape f = Frame(1, 1, 10)
+    # scaled_area is compiled in _xmod_shapes and calls area() virtually: our override runs
+    return f.scaled_area(2) + total_area(f, Square(1))
+
+def test_defining_module_dispatches_to_our_override():
+    assert virtual_from_defining_module() == 22 + 12
+
+cdef bint checks() nogil:
+    cdef Shape s = Frame(1, 1, 1)
+    cdef Plain p = Plain()
+    return isinstance(s, Frame) and not isinstance(Shape(1, 1), Frame) \
+        and (<Frame?>s).border == 1 and s is not None and p.value == 0
+
+def test_isinstance_and_checked_cast():
+    assert checks()
+
+cdef Frame bad_cast() nogil:
+    cdef Shape s = Square(1)
+    return <Frame?>s
+
+def test_checked_cast_failure_raises_type_error():
+    try:
+        bad_cast()
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("no TypeError")
+
+cdef double negative() except -1 nogil:
+    return Shape(-1, 2).checked_area()
+
+def test_exception_from_other_module_propagates():
+    try:
+        negative()
+    except ValueError as e:
+        assert str(e) == "negative width"
+    else:
+        raise AssertionError("no ValueError")
+
+def test_dealloc_of_base_runs_for_our_subclass():
+    before = _xmod_shapes.deallocations()
+    with nogil:
+        f = Frame(1, 1, 1)
+        f = None
+    assert _xmod_shapes.deallocations() == before + 1
+
+def test_field_of_other_module_type():
+    cdef Holder h = Holder()
+    h.inner = Square(3)
+    assert h.inner.area() == 9
+    h.inner = None
+
+def make_frame():
+    return Frame(2, 2, 1)
+
+def make_square():
+    return Square(5)
+
+def area_here(Shape s):
+    return s.area()
+
+def test_wrappers_mirror_the_hierarchy_across_modules():
+    f = make_frame()
+    assert type(f).__name__ == "Frame"
+    assert isinstance(f, _xmod_shapes.Shape)
+    assert issubclass(Frame, _xmod_shapes.Shape)
+    assert Frame.__mro__[1] is _xmod_shapes.Shape
+    assert f.w == 2 and f.h == 2 and f.serial > 0     # properties of the base wrapper
+    assert f.scaled_area(3) == 15                      # cpdef of the base: our override runs
+    assert type(make_square()) is _xmod_shapes.Square
+
+def test_objects_cross_both_ways():
+    assert area_here(_xmod_shapes.Shape(3, 3)) == 9    # built by the other module's wrapper
+    assert _xmod_shapes.area_of(make_frame()) == 5     # ours, given to the other module
+    assert area_here(Frame(1, 2, 3)) == 5              # our wrapper's constructor
+
+def test_wrong_type_names_both_types():
+    try:
+        area_here(3)
+    except TypeError as e:
+        assert "_xmod_shapes.Shape" in str(e) and "int" in str(e), str(e)
+    else:
+        raise AssertionError("no TypeError")
+    try:
+        _xmod_shapes.area_of(object())
+    except TypeError as e:
+        assert "Shape" in str(e) and "object" in str(e), str(e)
+    else:
+        raise AssertionError("no TypeError")
+
+def test_identity_is_kept_across_modules():
+    s = _xmod_shapes.Shape(1, 1)
+    cdef Shape ref = s
+    assert ref.serial == s.serial
+    cdef object back = ref          # the same object converted again: an equal wrapper
+    assert back == s and hash(back) == hash(s)
+
+
+cdef class GlazedTwice(Tile) nogil:
+    """Three modules deep: Shape (_xmod_shapes) <- Tile (_xmod_mid) <- GlazedTwice (here)."""
+    def __init__(self, double side):
+        Tile.__init__(self, side, 1)
+
+    cdef double layers(self):
+        return Tile.layers(self) + 1
+
+cdef double three_deep() nogil:
+    cdef Shape s = GlazedTwice(2)
+    cdef Tile t = GlazedTwice(3)
+    return s.area() + t.layers() + s.scaled_area(10)
+
+def test_three_modules_deep():
+    assert three_deep() == 5 + 2 + 50
+    g = GlazedTwice(1)
+    assert [c.__name__ for c in type(g).__mro__] == ["GlazedTwice", "Tile", "Shape", "object"]
+    assert isinstance(g, _xmod_mid.Tile) and isinstance(g, _xmod_shapes.Shape)
+    assert _xmod_shapes.area_of(g) == 2
+
+
+cdef double with_defaults() nogil:
+    cdef Shape s = Shape(2, 2)
+    return s.padded() + s.padded(10)     # the default lives in the defining module
+
+def test_optional_arguments_declared_with_star_in_the_pxd():
+    assert with_defaults() == 5 + 14
