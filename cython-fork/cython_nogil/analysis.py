@@ -824,8 +824,7 @@ def _analyse_nogil_special_call(node, env):
                 scope = arg.type.scope
                 if scope is None or scope.lookup('__len__') is None:
                     error(node.pos, "object of nogil class '%s' has no len()" % arg.type)
-                    node.type = PyrexTypes.error_type
-                    return node
+                    return NogilNullNode(node.pos, PyrexTypes.error_type)
                 attr = ExprNodes.AttributeNode(fn.pos, obj=arg, attribute='__len__')
                 call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=[])
                 return call.analyse_types(env)
@@ -840,7 +839,9 @@ def _analyse_nogil_special_call(node, env):
                     return NogilIsInstanceNode(node.pos, arg=arg, target=target)
                 if arg.type.is_pyobject and target.wrapper is not None:
                     return None   # Python object: the wrapper type answers
-                error(node.pos, "isinstance() of '%s' against nogil class '%s'" % (arg.type, target))
-                node.type = PyrexTypes.error_type
-                return node
+                if not arg.type.is_error:      # else already reported
+                    error(node.pos, "isinstance() of '%s' against nogil class '%s'"
+                          % (arg.type, target))
+                # an analysed node: later transforms must not meet the unanalysed call
+                return NogilNullNode(node.pos, PyrexTypes.error_type)
     return None

@@ -41,6 +41,11 @@ def object_struct_type(env):
     return entry.type
 
 
+def module_namespace(qualified_name):
+    """The C++ namespace of the nogil classes a module defines (`__pyx_nogil_6shapes`)."""
+    return "__pyx_nogil_%d%s" % (len(qualified_name), qualified_name.replace(".", "_"))
+
+
 def use_runtime_header(env):
     env.global_scope().add_include_file("cyn/cython.hpp")
 
@@ -82,11 +87,7 @@ class NogilClassNode(Nodes.CppClassNode):
         if self.templates:
             template_types = [PyrexTypes.TemplatePlaceholderType(n, not req)
                               for n, req in self.templates]
-        # A defined class's C++ name is unique per module (`__pyx_nogil_6shapes_Shape`): a
-        # module that uses it from another one links against the defining module's shared
-        # object, so two modules may not export the same struct name.
-        cname = self.cname or (self.name if self.is_extern
-                               else env.global_scope().mangle("__pyx_nogil_", self.name))
+        cname = self.cname or self.name
         old = env.in_cinclude
         if self.is_extern:
             env.in_cinclude = 1
@@ -101,6 +102,12 @@ class NogilClassNode(Nodes.CppClassNode):
         st = entry.type
         st.name = self.name
         st.is_nogil_struct = True
+        if not self.is_extern:
+            # A defined class lives in a C++ namespace of its module (brought into the global
+            # one by a using-declaration, so the code says `Point`): a module using it from
+            # another one links against the defining module's shared object, and two modules
+            # may each define a `Point`.
+            st.cyn_namespace = module_namespace(env.global_scope().qualified_name)
         st.nogil_defined_here = not self.is_extern and not self.in_pxd
         ref_entry = env.lookup_here(self.name)
         if ref_entry is None:

@@ -55,6 +55,12 @@ def generate_struct(module_node, entry, code):
     scope = st.scope
     code.mark_pos(entry.pos)
     bases = ", ".join(b.empty_declaration_code() for b in st.base_classes)
+    namespace = getattr(st, 'cyn_namespace', None)
+    if namespace:
+        code.putln("namespace %s {" % namespace)
+    if st.templates:
+        code.putln("template <typename %s>" % ", typename ".join(
+            T.empty_declaration_code() for T in st.templates))
     code.putln("struct %s : %s {" % (st.cname, bases))
     module_node.generate_type_header_code(scope.type_entries, code)
     constructor = destructor = None
@@ -118,6 +124,8 @@ def generate_struct(module_node, entry, code):
     if getattr(st.nogil_ref_type, 'wrapper', None) is not None:
         code.putln("void* python_type() const noexcept override;")
     code.putln("};")
+    if namespace:
+        code.putln("}")
     info = getattr(st.nogil_ref_type, 'wrapper', None)
     if info is not None and info.wrapper_entry is not None and not info.is_foreign():
         from .wrapper import generate_prototypes
@@ -153,6 +161,23 @@ def install():
         return upstream_cpp_def(self, entry, code)
 
     ModuleNode.ModuleNode.generate_cpp_class_definition = generate_cpp_class_definition
+
+    # ---- a defined class is declared in its module's namespace ---------------------
+    upstream_predeclaration = ModuleNode.ModuleNode.generate_struct_union_predeclaration
+
+    def generate_struct_union_predeclaration(self, entry, code):
+        namespace = getattr(entry.type, 'cyn_namespace', None)
+        if not (namespace and is_defined_nogil_struct(entry.type)):
+            return upstream_predeclaration(self, entry, code)
+        st = entry.type
+        template = ""
+        if st.templates:
+            template = "template <typename %s> " % ", typename ".join(
+                T.empty_declaration_code() for T in st.templates)
+        code.putln("namespace %s { %sstruct %s; }" % (namespace, template, st.cname))
+        code.putln("using %s::%s;" % (namespace, st.cname))
+
+    ModuleNode.ModuleNode.generate_struct_union_predeclaration = generate_struct_union_predeclaration
 
     # ---- a wrapper type imported from another module has its Python name ---------
     upstream_type_import = ModuleNode.ModuleNode.generate_type_import_call

@@ -104,17 +104,8 @@ def install():
     wrapper.build_wrapper = build_wrapper
     install_instance_wrappers()
 
-    # ---- template <class T> struct Box : cyn::Object {...} ------------------------------
-    upstream_generate_struct = emit.generate_struct
-
-    def generate_struct(module_node, entry, code):
-        st = entry.type
-        if st.templates:
-            code.putln("template <class %s>" % ", class ".join(
-                t.empty_declaration_code() for t in st.templates))
-        return upstream_generate_struct(module_node, entry, code)
-
-    emit.generate_struct = generate_struct
+    # (`template <typename T> struct Box : cyn::Object {...}`: emit.generate_struct writes the
+    # template header, inside the module's namespace)
 
 
 # ------------------------------------------------------------------------------------------

@@ -47,10 +47,12 @@ class WrapperInfo:
         self.class_name = class_name
         self.wrapper_name = WRAP_PREFIX + class_name
         self.root_wrapper_name = root_wrapper_name
-        # named after the struct: unique even when two modules' classes share a name
-        struct_cname = ref_type.struct_type.cname
-        self.to_py_cname = "__pyx_cyn_to_py_%s" % struct_cname
-        self.from_py_cname = "__pyx_cyn_from_py_%s" % struct_cname
+        # named after the module's namespace too: unique when two modules' classes share a name
+        st = ref_type.struct_type
+        unique = "%s_%s" % (getattr(st, 'cyn_namespace', None) or "cyn", st.cname)
+        unique = "".join(c if c.isalnum() else "_" for c in unique)
+        self.to_py_cname = "__pyx_cyn_to_py_%s" % unique
+        self.from_py_cname = "__pyx_cyn_from_py_%s" % unique
         self.wrapper_entry = None
         self.root_entry = None
         self.declared_in_pxd = False

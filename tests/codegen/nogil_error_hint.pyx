@@ -1,7 +1,7 @@
 # distutils: language = c++
 # A method that may raise is checked with the thread's error hint: no GIL and no
 # PyErr_Occurred() on the success path; the GIL is taken only where the exception is built.
-# CHECK-LABEL: int __pyx_nogil_16nogil_error_hint_Counter::bump(int __pyx_v_k) {
+# CHECK-LABEL: int Counter::bump(int __pyx_v_k) {
 # CHECK: if (unlikely(__pyx_t_1)) {
 # CHECK: __Pyx_PyGILState_Ensure
 # CHECK: cyn_set_error_hint();

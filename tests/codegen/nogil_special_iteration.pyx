@@ -5,7 +5,7 @@
 # `raise StopIteration` in a nogil __next__ sets a thread-local flag instead of a Python error.
 from cyn cimport lib
 
-# CHECK-LABEL: long __pyx_nogil_23nogil_special_iteration_Countdown::__next__(void) {
+# CHECK-LABEL: long Countdown::__next__(void) {
 # CHECK-NOT: {{_}}_Pyx_PyGILState{{_}}Ensure
 # CHECK: cyn::stdlib::raise_stop_iteration();
 # CHECK-NEXT: __pyx_r = decltype(__pyx_r){};

@@ -1,18 +1,22 @@
 # distutils: language = c++
-# The struct derives from cyn::Object, fields are value-initialised, methods are virtual,
+# The struct derives from cyn::Object (in its module's namespace, so two modules may each
+# define a Point and link against each other), fields are value-initialised, methods are virtual,
 # variables are cyn::Ref, construction is cyn::make.
 # CHECK: #include "cyn/cython.hpp"
-# CHECK-LABEL: struct __pyx_nogil_12nogil_struct_Point : cyn::Object {
+# CHECK: namespace __pyx_nogil_12nogil_struct { struct Point; }
+# CHECK-NEXT: using __pyx_nogil_12nogil_struct::Point;
+# CHECK: namespace __pyx_nogil_12nogil_struct {{[{]$}}
+# CHECK-NEXT: struct Point : cyn::Object {
 # CHECK: double x{};
-# CHECK: cyn::Ref<__pyx_nogil_12nogil_struct_Point> next{};
+# CHECK: cyn::Ref<Point> next{};
 # CHECK: virtual double norm2(void);
-# CHECK-LABEL: struct __pyx_nogil_12nogil_struct_Point3 : __pyx_nogil_12nogil_struct_Point {
+# CHECK-LABEL: struct Point3 : Point {
 # CHECK: virtual double norm2(void);
 # CHECK-LABEL: static double __pyx_f_12nogil_struct_total(void) {
-# CHECK: cyn::Ref<__pyx_nogil_12nogil_struct_Point> __pyx_v_o;
-# CHECK: = cyn::make<__pyx_nogil_12nogil_struct_Point>(
+# CHECK: cyn::Ref<Point> __pyx_v_o;
+# CHECK: = cyn::make<Point>(
 # CHECK: __pyx_v_o = std::move(
-# CHECK: = cyn::make<__pyx_nogil_12nogil_struct_Point3>(
+# CHECK: = cyn::make<Point3>(
 # CHECK-NOT: PyGILState_Ensure
 # CHECK-NOT: Py_INCREF
 # CHECK: /* function exit code */
