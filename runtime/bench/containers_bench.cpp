@@ -1,7 +1,8 @@
 // C++ side of benchmarks/containers: the nogil containers (cyn::lib) against the standard
 // ones (std::vector, std::unordered_map) doing the same work in the same binary.
 //
-//   containers_bench [N]   → one JSON line per measurement on stdout:
+//   containers_bench [N [NAME]]   → one JSON line per measurement on stdout (only the
+//   benchmarks whose name contains NAME, when given: for profiling one workload):
 //   {"bench": "list_append", "impl": "cyn::lib::list<long>", "n": 1000000, "ns_per_op": 1.9}
 //
 // Each figure is the best of several rounds (the least disturbed run), in ns per element
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <string_view>
@@ -32,6 +34,9 @@ inline void keep(T const& value) {
 }
 
 constexpr int kRounds = 9;
+const char* only_benches = nullptr;  // the NAME filter from the command line
+
+bool wanted(const char* bench) { return !only_benches || std::strstr(bench, only_benches); }
 
 template <class F>
 double time_ns(F& body) {
@@ -51,6 +56,7 @@ void report(const char* bench, const char* impl, long n, double best_ns) {
 // alike) and reports each one's fastest round per operation.
 template <class F, class G>
 void measure(const char* bench, long n, const char* impl_a, F body_a, const char* impl_b, G body_b) {
+  if (!wanted(bench)) return;
   double best_a = 1e300, best_b = 1e300;
   for (int r = 0; r < kRounds; ++r) {
     best_a = std::min(best_a, time_ns(body_a));
@@ -61,6 +67,7 @@ void measure(const char* bench, long n, const char* impl_a, F body_a, const char
 }
 template <class F>
 void measure(const char* bench, long n, const char* impl, F body) {
+  if (!wanted(bench)) return;
   double best = 1e300;
   for (int r = 0; r < kRounds; ++r) best = std::min(best, time_ns(body));
   report(bench, impl, n, best);
@@ -210,6 +217,7 @@ void dict_string_benches(long n) {
 
 int main(int argc, char** argv) {
   long n = argc > 1 ? std::atol(argv[1]) : 1000000;
+  if (argc > 2) only_benches = argv[2];
   list_benches(n);
   dict_int_benches(n);
   dict_string_benches(n / 4);

@@ -1,11 +1,18 @@
 // cyn/lib/hash_table.hpp — the insertion-ordered hash table under lib.dict and lib.set.
 //
 // The compact layout of CPython's dict: an `entries` array in insertion order (hash, key,
-// value) and a power-of-two `slots` array, probed linearly from a Fibonacci-hashed start.
-// A slot holds a 32-bit entry number and 32 bits of the key's hash (a tag), so probing past
-// other keys rarely touches their entries: a lookup costs about one slot and one entry
-// access. Iteration walks the dense entries (fast, and in insertion order). Deleting leaves
-// a tombstone entry and a DELETED slot; both go at the next rebuild.
+// value) and a power-of-two `slots` array, at most half full, probed linearly from a
+// Fibonacci-hashed start.
+// A slot holds a 32-bit entry number and the top 32 bits of the Fibonacci-hashed key (a
+// tag), so probing past other keys rarely touches their entries: a lookup costs about one
+// slot and one entry access; an entry of a string key also keeps the key's text when it is
+// short (key_shadow), so a lookup by content does not read the key's object. Because the tag holds the bits the start slot comes from, a
+// rebuild re-slots the keys by walking the old slots in order, without reading an entry:
+// the new slots fill almost sequentially (growing a big table is then a few streaming
+// passes, not one cache and TLB miss per key). Iteration walks the dense entries (fast,
+// and in insertion order). Deleting leaves a tombstone entry and a DELETED slot; both go at
+// the next rebuild. Arrays of a few MiB or more ask the kernel for huge pages: a big
+// table's random slot and entry accesses then miss the TLB far less.
 //
 //   detail::hash_table<long, double> t;
 //   t.insert_or_assign(7, 1.5);
@@ -17,10 +24,10 @@
 // Invariants:
 // - entries_[0, used_) are live entries or tombstones (hash == kTombstone, key/value
 //   destroyed); live_ counts the live ones; used_ == 0 or entries_[used_-1] is live;
-// - every live entry has exactly one slot holding its number and its hash's low 32 bits;
-//   no slot names a tombstone;
+// - every live entry has exactly one slot holding its number and its tag; no slot names a
+//   tombstone; a key's probe path runs from bucket(tag) to its slot over non-EMPTY slots;
 // - used_ <= capacity_ and filled_ (slots not EMPTY: live or DELETED) <= capacity_, which
-//   is 2/3 of the slot count, so at least a third of the slots are EMPTY and every probe
+//   is half the slot count, so at least half the slots are EMPTY and every probe
 //   ends (filled_ is tracked apart from used_ because reclaiming tail tombstones lowers
 //   used_ but leaves their DELETED slots);
 // - version_ changes whenever a key is added or removed (iterators check it);
@@ -30,15 +37,25 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "cyn/lib/element.hpp"
 #include "cyn/lib/errors.hpp"
 #include "cyn/lib/memory.hpp"
+
+namespace cyn::lib {
+class string;
+}
 
 namespace cyn::lib::detail {
 
@@ -47,12 +64,78 @@ struct no_value {
   bool operator==(const no_value&) const noexcept { return true; }
 };
 
+// What an entry keeps about its key besides the key itself, so that a probe can tell
+// whether the key equals the one looked up without reading the key's object (for a key held
+// by reference, the one cache miss of a lookup a compact table could still save). None by
+// default: scalars compare in place, and other objects are compared through their pointer.
+template <class K>
+struct key_shadow {
+  struct type {};
+  static constexpr bool kEnabled = false;
+};
+
+// String keys keep their text when it is short (most dict keys: names, words, ids), so a
+// lookup by content compares the entry's bytes. Here, not in string.hpp, so that every
+// translation unit sees the same entry layout; the functions are defined in string.hpp.
+template <>
+struct key_shadow<Ref<string>> {
+  static constexpr std::size_t kCapacity = 15;
+  static constexpr std::uint8_t kUnknown = 0xff;  // text longer than kCapacity, or None
+  struct type {
+    std::uint8_t size;  // 0..kCapacity: `text` holds the whole key; else kUnknown
+    char text[kCapacity];
+  };
+  static constexpr bool kEnabled = true;
+  static type of(const Ref<string>& key) noexcept;
+  // 1: the keys are equal, 0: they are not, -1: compare the keys themselves.
+  static int match(const type& shadow, const Ref<string>& probe) noexcept;
+  static int match(const type& shadow, std::string_view probe) noexcept;
+  template <class Q>
+  static int match(const type&, const Q&) noexcept {
+    return -1;
+  }
+};
+
 template <class K, class V>
 struct table_entry {
   std::uint64_t hash;
   K key;
   [[no_unique_address]] V value;
+  [[no_unique_address]] typename key_shadow<K>::type shadow;  // filled when the key goes in
 };
+
+// Keys that compare as cheaply as their hashes (and whose equal keys hash alike): a probe
+// compares them directly instead of first comparing the stored hash.
+template <class K>
+inline constexpr bool kCheapKey = std::is_arithmetic_v<K> || std::is_enum_v<K> || std::is_pointer_v<K>;
+
+// Types whose objects may move by a plain byte copy, the source then being forgotten
+// without its destructor: trivially copyable types, and Refs (one pointer, whose move only
+// clears the source). A rebuild moves such entries with one memcpy.
+template <class T>
+struct relocates_by_memcpy : std::is_trivially_copyable<T> {};
+template <class X>
+struct relocates_by_memcpy<Ref<X>> : std::true_type {};
+
+// Room for `n` table elements; a block big enough to hold whole 2 MiB pages asks the kernel
+// to back it with huge pages (transparent huge pages are usually opt-in, "madvise"): the
+// random slot and entry accesses of a big table then miss the TLB far less, and filling it
+// takes a page fault per 2 MiB instead of per 4 KiB. Only advice: nothing changes if the
+// kernel declines.
+template <class T>
+T* allocate_table_array(std::size_t n) {
+  T* p = allocate_array<T>(n);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
+  std::size_t bytes = n * sizeof(T);
+  if (bytes >= 2 * kHugePage) {
+    std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
+    std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHugePage - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+#endif
+  return p;
+}
 
 template <class K, class V>
 class hash_table {
@@ -63,7 +146,7 @@ class hash_table {
   hash_table() noexcept = default;
   hash_table(const hash_table& other) {
     if (other.live_ == 0) return;
-    rebuild_into_new(other, capacity_for(other.live_));
+    copy_from(other);
   }
   hash_table& operator=(const hash_table&) = delete;
   ~hash_table() { release(entries_, used_, slots_); }
@@ -92,8 +175,8 @@ class hash_table {
   template <class Q>
   entry* lookup(const Q& key) const {
     if (live_ == 0) return nullptr;
-    std::size_t slot = find_slot(key, hash_key(key));
-    return slot == npos ? nullptr : entries_ + slot_number(slots_[slot]);
+    probe_result r = probe<false>(key, hash_key(key));
+    return r.found ? entries_ + slot_number(slots_[r.slot]) : nullptr;
   }
 
   // Inserts key → value, or assigns value to the existing key (which is kept, as in
@@ -101,21 +184,21 @@ class hash_table {
   template <class KK, class VV>
   std::pair<entry*, bool> insert_or_assign(KK&& key, VV&& value) {
     std::uint64_t h = hash_key(key);
-    std::size_t slot = live_ ? find_slot(key, h) : npos;
-    if (slot != npos) {
-      entry* e = entries_ + slot_number(slots_[slot]);
+    probe_result r = slots_ ? probe<true>(key, h) : probe_result{npos, false};
+    if (r.found) {
+      entry* e = entries_ + slot_number(slots_[r.slot]);
       e->value = std::forward<VV>(value);  // the old value dies after the slot is updated
       return {e, false};
     }
-    return {append_new(h, std::forward<KK>(key), std::forward<VV>(value)), true};
+    return {append_new(h, r.slot, std::forward<KK>(key), std::forward<VV>(value)), true};
   }
   // Inserts key → value when the key is absent; returns the (old or new) entry.
   template <class KK, class VV>
   std::pair<entry*, bool> insert_if_absent(KK&& key, VV&& value) {
     std::uint64_t h = hash_key(key);
-    std::size_t slot = live_ ? find_slot(key, h) : npos;
-    if (slot != npos) return {entries_ + slot_number(slots_[slot]), false};
-    return {append_new(h, std::forward<KK>(key), std::forward<VV>(value)), true};
+    probe_result r = slots_ ? probe<true>(key, h) : probe_result{npos, false};
+    if (r.found) return {entries_ + slot_number(slots_[r.slot]), false};
+    return {append_new(h, r.slot, std::forward<KK>(key), std::forward<VV>(value)), true};
   }
 
   // Removes `key`; its key and value are moved into `*out` (when given) before the table
@@ -123,9 +206,9 @@ class hash_table {
   template <class Q>
   bool erase(const Q& key, entry* out = nullptr) {
     if (live_ == 0) return false;
-    std::size_t slot = find_slot(key, hash_key(key));
-    if (slot == npos) return false;
-    erase_slot(slot, out);
+    probe_result r = probe<false>(key, hash_key(key));
+    if (!r.found) return false;
+    erase_slot(r.slot, out);
     return true;
   }
 
@@ -133,7 +216,7 @@ class hash_table {
   bool pop_last(entry* out) {
     if (live_ == 0) return false;
     std::size_t number = used_ - 1;  // live by the invariant
-    std::size_t slot = bucket(entries_[number].hash);
+    std::size_t slot = bucket_of_tag(tag_of(entries_[number].hash));
     while (slot_number(slots_[slot]) != number) slot = (slot + 1) & mask_;
     erase_slot(slot, out);
     return true;
@@ -147,6 +230,7 @@ class hash_table {
     entries_ = nullptr;
     slots_ = nullptr;
     used_ = live_ = filled_ = capacity_ = mask_ = 0;
+    shift_ = 64;
     ++version_;
     release(old_entries, old_used, old_slots);
   }
@@ -158,70 +242,114 @@ class hash_table {
 
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  // Slot words: tag << 32 | entry number. EMPTY and DELETED use entry numbers no entry
-  // can have (the capacity stays below them).
+  // Slot words: tag << 32 | entry number. EMPTY and DELETED use entry numbers no entry can
+  // have (the capacity stays below them), so a key whose tag happens to be all ones is told
+  // apart from them by the number.
   static constexpr std::uint32_t kDeleted = 0xfffffffeu;
   static constexpr std::uint64_t kEmptySlot = ~std::uint64_t{0};
-  static constexpr std::uint64_t kDeletedSlot = kDeleted;
+  static constexpr std::uint64_t kDeletedSlot = 0xffffffff00000000ull | kDeleted;
+  static constexpr std::uint64_t kTagBits = 0xffffffff00000000ull;
   static std::uint32_t slot_number(std::uint64_t word) noexcept { return static_cast<std::uint32_t>(word); }
-  static std::uint64_t slot_word(std::uint64_t h, std::uint32_t number) noexcept {
-    return (h << 32) | number;
-  }
-
-  // Slot count for at least `n` entries at a 2/3 load: a power of two, at least 8.
-  static std::size_t slots_for(std::size_t n) noexcept {
-    std::size_t slots = 8;
-    while (slots * 2 / 3 < n) slots *= 2;
-    return slots;
-  }
-  static std::size_t capacity_for(std::size_t n) noexcept { return slots_for(n) * 2 / 3; }
+  static bool tag_matches(std::uint64_t word, std::uint64_t tag) noexcept { return (word ^ tag) <= 0xffffffffu; }
 
   // Fibonacci hashing: the top bits of h * 2^64/phi, so keys that differ only in their low
-  // or only in their high bits still spread over the table.
-  std::size_t bucket(std::uint64_t h) const noexcept {
-    return static_cast<std::size_t>((h * 0x9e3779b97f4a7c15ull) >> shift_);
-  }
+  // or only in their high bits still spread over the table. The tag is the top 32 of them
+  // (in the high half of a slot word); a table's bucket is the tag's top log2(slots) bits,
+  // which stay meaningful for any table this one can hold (at most 2^32 slots).
+  static std::uint64_t tag_of(std::uint64_t h) noexcept { return (h * 0x9e3779b97f4a7c15ull) & kTagBits; }
+  std::size_t bucket_of_tag(std::uint64_t tag) const noexcept { return static_cast<std::size_t>(tag >> shift_); }
 
-  template <class Q>
-  std::size_t find_slot(const Q& key, std::uint64_t h) const {
-    std::size_t slot = bucket(h);
-    const std::uint64_t tag = h << 32;
+  // Slot count for at least `n` entries at most half full: a power of two, at least 8.
+  // Linear probing slows down fast past that load (runs of full slots merge), while a slot
+  // costs a third of an entry, so the table keeps more slots than CPython's (2/3 full) and
+  // fewer entries per slot.
+  static std::size_t slots_for(std::size_t n) noexcept {
+    std::size_t slots = 8;
+    while (capacity_of(slots) < n) slots *= 2;
+    return slots;
+  }
+  static std::size_t capacity_of(std::size_t slots) noexcept { return slots / 2; }
+
+  // Where a probe for a key stopped: its slot (found), or the slot a new key would take
+  // (the first DELETED on the path, else the EMPTY that ended it).
+  struct probe_result {
+    std::size_t slot;
+    bool found;
+  };
+
+  // Linear probing from the key's bucket. A slot whose tag differs is passed without
+  // reading its entry; DELETED slots are passed too (with kFindFree the first one is kept as
+  // the place for a new key); the first EMPTY ends the probe.
+  template <bool kFindFree, class Q>
+  probe_result probe(const Q& key, std::uint64_t h) const {
+    const std::uint64_t tag = tag_of(h);
+    std::size_t slot = bucket_of_tag(tag);
+    std::size_t free_slot = npos;
     while (true) {
       std::uint64_t word = slots_[slot];
-      if (word == kEmptySlot) return npos;
-      if ((word & 0xffffffff00000000ull) == tag && word != kDeletedSlot) {
-        const entry& e = entries_[slot_number(word)];
-        if (e.hash == h) {
-          if constexpr (std::is_same_v<Q, K>) {
-            if (equal_to<K>{}(e.key, key)) return slot;
-          } else {
-            if (equals(e.key, key)) return slot;
-          }
-        }
+      if (tag_matches(word, tag) && slot_number(word) < kDeleted) {  // EMPTY and DELETED have tag ~0
+        if (key_is(entries_[slot_number(word)], key, h)) return {slot, true};
+      } else if (word == kEmptySlot) {
+        return {free_slot == npos ? slot : free_slot, false};
+      } else if (kFindFree && word == kDeletedSlot && free_slot == npos) {
+        free_slot = slot;
       }
       slot = (slot + 1) & mask_;
     }
   }
 
-  // Appends a new entry for a key known to be absent.
+  // Whether live entry e holds `key` (whose stored hash would be h).
+  template <class Q>
+  static bool key_is(const entry& e, const Q& key, std::uint64_t h) {
+    if constexpr (key_shadow<K>::kEnabled) {
+      if (e.hash != h) return false;
+      int shadow_says = key_shadow<K>::match(e.shadow, key);
+      if (shadow_says >= 0) return shadow_says == 1;
+      if constexpr (std::is_same_v<Q, K>) {
+        return equal_to<K>{}(e.key, key);
+      } else {
+        return equals(e.key, key);
+      }
+    } else if constexpr (kCheapKey<K> && std::is_same_v<Q, K>) {
+      return equal_to<K>{}(e.key, key);  // as cheap as the hash, and equal keys hash alike
+    } else if constexpr (std::is_same_v<Q, K>) {
+      return e.hash == h && equal_to<K>{}(e.key, key);
+    } else {
+      return e.hash == h && equals(e.key, key);
+    }
+  }
+
+  // Appends a new entry for a key known to be absent; `slot` is where the probe for it
+  // stopped (npos when there are no slots yet).
   template <class KK, class VV>
-  entry* append_new(std::uint64_t h, KK&& key, VV&& value) {
-    if (used_ == capacity_ || filled_ == capacity_) rebuild(live_ + 1);
+  entry* append_new(std::uint64_t h, std::size_t slot, KK&& key, VV&& value) {
+    bool takes_empty = slot == npos || slots_[slot] == kEmptySlot;
+    if (used_ == capacity_ || (takes_empty && filled_ == capacity_)) {
+      rebuild(live_ + 1);
+      slot = free_slot_for(tag_of(h));  // the table moved: find the key's slot again
+      takes_empty = true;               // a fresh table has no DELETED slots
+    }
+    // The shadow is taken before the key is copied in: copying a Ref is an atomic increment,
+    // which waits for every earlier memory access, and the key's bytes are in cache now.
+    typename key_shadow<K>::type shadow{};
+    constexpr bool kShadowFirst = key_shadow<K>::kEnabled && std::is_same_v<std::remove_cvref_t<KK>, K>;
+    if constexpr (kShadowFirst) shadow = key_shadow<K>::of(key);
     std::size_t number = used_;
-    new (entries_ + number) entry{h, K(std::forward<KK>(key)), V(std::forward<VV>(value))};
-    place(h, static_cast<std::uint32_t>(number));
+    entry* e = new (entries_ + number) entry{h, K(std::forward<KK>(key)), V(std::forward<VV>(value)), shadow};
+    if constexpr (key_shadow<K>::kEnabled && !kShadowFirst) e->shadow = key_shadow<K>::of(e->key);
+    slots_[slot] = tag_of(h) | number;
+    filled_ += takes_empty;
     ++used_;
     ++live_;
     ++version_;
     return entries_ + number;
   }
 
-  // Gives entry `number` the first free slot on its probe path (EMPTY or DELETED).
-  void place(std::uint64_t h, std::uint32_t number) noexcept {
-    std::size_t slot = bucket(h);
-    while (slots_[slot] != kEmptySlot && slots_[slot] != kDeletedSlot) slot = (slot + 1) & mask_;
-    if (slots_[slot] == kEmptySlot) ++filled_;
-    slots_[slot] = slot_word(h, number);
+  // The first EMPTY slot on the probe path of `tag` in a table without DELETED slots.
+  std::size_t free_slot_for(std::uint64_t tag) const noexcept {
+    std::size_t slot = bucket_of_tag(tag);
+    while (slots_[slot] != kEmptySlot) slot = (slot + 1) & mask_;
+    return slot;
   }
 
   void erase_slot(std::size_t slot, entry* out) {
@@ -244,46 +372,82 @@ class hash_table {
   void rebuild(std::size_t min_entries) {
     std::size_t want = live_ * 2 > min_entries ? live_ * 2 : min_entries;
     std::size_t slots = slots_for(want);
-    std::size_t capacity = slots * 2 / 3;
+    std::size_t capacity = capacity_of(slots);
     if (capacity >= kDeleted) throw std::length_error("hash table too large");
-    entry* fresh = allocate_array<entry>(capacity);
+    entry* fresh = allocate_table_array<entry>(capacity);
     std::uint64_t* fresh_slots;
     try {
-      fresh_slots = allocate_array<std::uint64_t>(slots);
+      fresh_slots = allocate_table_array<std::uint64_t>(slots);
     } catch (...) {
       free_array(fresh);
       throw;
     }
     std::size_t n = 0;
-    for (std::size_t i = 0; i < used_; ++i) {
-      entry& e = entries_[i];
-      if (e.hash == kTombstone) continue;
-      new (fresh + n) entry{e.hash, std::move(e.key), std::move(e.value)};
-      e.key.~K();
-      e.value.~V();
-      ++n;
+    if (relocates_by_memcpy<K>::value && relocates_by_memcpy<V>::value && used_ == live_) {
+      // The entries now live in `fresh`; the old array is freed without destroying them.
+      if (used_) std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(entries_), used_ * sizeof(entry));
+      n = used_;
+    } else {
+      for (std::size_t i = 0; i < used_; ++i) {
+        entry& e = entries_[i];
+        if (e.hash == kTombstone) continue;
+        new (fresh + n) entry(std::move(e));
+        e.key.~K();
+        e.value.~V();
+        ++n;
+      }
     }
+    // Without tombstones every entry keeps its number, so the old slot words can be moved
+    // over as they are, in slot order; otherwise the entries are slotted anew.
+    bool numbers_kept = n == used_;
+    std::uint64_t* old_slots = slots_;
+    std::size_t old_slot_count = slots_ ? mask_ + 1 : 0;
     free_array(entries_);
-    free_array(slots_);
     install(fresh, fresh_slots, slots, capacity, n);
+    if (numbers_kept) {
+      reslot_from(old_slots, old_slot_count);
+    } else {
+      reslot_from_entries();
+    }
+    free_array(old_slots);
   }
 
-  // Copy construction: this table is empty; copies other's live entries.
-  void rebuild_into_new(const hash_table& other, std::size_t capacity) {
-    std::size_t slots = slots_for(capacity);
-    capacity = slots * 2 / 3;
-    entry* fresh = allocate_array<entry>(capacity);
-    std::uint64_t* fresh_slots = allocate_array<std::uint64_t>(slots);
+  // Copy construction: this table is empty; copies other's live entries. A table without
+  // tombstones keeps its numbers, so its slots are copied as they are.
+  void copy_from(const hash_table& other) {
+    bool same_slots = other.used_ == other.live_;
+    std::size_t slots = same_slots ? other.mask_ + 1 : slots_for(other.live_);
+    std::size_t capacity = capacity_of(slots);
+    entry* fresh = allocate_table_array<entry>(capacity);
+    std::uint64_t* fresh_slots;
+    try {
+      fresh_slots = allocate_table_array<std::uint64_t>(slots);
+    } catch (...) {
+      free_array(fresh);
+      throw;
+    }
     std::size_t n = 0;
-    for (std::size_t i = 0; i < other.used_; ++i) {
-      const entry& e = other.entries_[i];
-      if (e.hash == kTombstone) continue;
-      new (fresh + n) entry{e.hash, e.key, e.value};
-      ++n;
+    try {
+      for (std::size_t i = 0; i < other.used_; ++i) {
+        const entry& e = other.entries_[i];
+        if (e.hash == kTombstone) continue;
+        new (fresh + n) entry(e);
+        ++n;
+      }
+    } catch (...) {
+      release(fresh, n, fresh_slots);
+      throw;
     }
     install(fresh, fresh_slots, slots, capacity, n);
+    if (same_slots) {
+      std::memcpy(slots_, other.slots_, slots * sizeof(std::uint64_t));
+      filled_ = other.filled_;
+    } else {
+      reslot_from_entries();
+    }
   }
 
+  // Takes fresh arrays holding n entries; the slots start all EMPTY.
   void install(entry* fresh, std::uint64_t* fresh_slots, std::size_t slots, std::size_t capacity,
                std::size_t n) noexcept {
     entries_ = fresh;
@@ -292,9 +456,39 @@ class hash_table {
     mask_ = slots - 1;
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots));
     used_ = live_ = n;
-    filled_ = 0;  // place() counts the slots it fills
-    for (std::size_t i = 0; i < slots; ++i) slots_[i] = kEmptySlot;
-    for (std::size_t i = 0; i < n; ++i) place(entries_[i].hash, static_cast<std::uint32_t>(i));
+    filled_ = 0;
+    std::memset(slots_, 0xff, slots * sizeof(std::uint64_t));  // every slot kEmptySlot
+  }
+
+  // Slots every entry from its stored hash (entries in order: random slot accesses).
+  void reslot_from_entries() noexcept {
+    for (std::size_t i = 0; i < used_; ++i) {
+      std::uint64_t tag = tag_of(entries_[i].hash);
+      slots_[free_slot_for(tag)] = tag | i;
+    }
+    filled_ = used_;
+  }
+
+  // Moves the live words of the old slot array into these EMPTY slots (the entries kept
+  // their numbers). The old array is walked in order; when the table grew, a word's new
+  // bucket is its old bucket scaled up, so the writes move forward through the new array too
+  // (wrapped probe runs aside): streaming passes over both arrays, and no entry is read.
+  void reslot_from(const std::uint64_t* old_slots, std::size_t old_count) noexcept {
+    // Live and EMPTY words alternate at random, so a branch on each word would mispredict
+    // about every other time: the live words of a chunk are first gathered without a branch.
+    constexpr std::size_t kChunk = 256;
+    std::uint64_t live[kChunk];
+    for (std::size_t base = 0; base < old_count; base += kChunk) {
+      std::size_t end = base + kChunk < old_count ? base + kChunk : old_count;
+      std::size_t count = 0;
+      for (std::size_t i = base; i < end; ++i) {
+        std::uint64_t word = old_slots[i];
+        live[count] = word;
+        count += slot_number(word) < kDeleted;  // not EMPTY or DELETED
+      }
+      for (std::size_t j = 0; j < count; ++j) slots_[free_slot_for(live[j] & kTagBits)] = live[j];
+    }
+    filled_ = used_;
   }
 
   static void release(entry* entries, std::size_t used, std::uint64_t* slots) noexcept {

@@ -33,6 +33,7 @@
 #include "cyn/lib/element.hpp"
 #include "cyn/lib/errors.hpp"
 #include "cyn/lib/format.hpp"
+#include "cyn/lib/hash_table.hpp"
 #include "cyn/lib/list.hpp"
 #include "cyn/lib/memory.hpp"
 #include "cyn/lib/slice.hpp"
@@ -447,5 +448,27 @@ inline bool less_than(const Ref<string>& a, const Ref<string>& b) noexcept {
   return a->compare(*b) < 0;
 }
 inline std::string repr_of(const Ref<string>& s) { return s ? s->repr() : "None"; }
+
+// ---- what a dict or set entry keeps of a string key (see hash_table.hpp) ---------------
+inline detail::key_shadow<Ref<string>>::type detail::key_shadow<Ref<string>>::of(const Ref<string>& key) noexcept {
+  static_assert(string::kInlineCapacity >= kCapacity, "a short key's text is inline");
+  type shadow{};
+  shadow.size = kUnknown;
+  if (key && key->size() <= kCapacity) {
+    shadow.size = static_cast<std::uint8_t>(key->size());
+    // A whole kCapacity bytes (one fixed-size copy): short text lives in the object's inline
+    // buffer, so they are all inside the object; those past the size are never compared.
+    std::memcpy(shadow.text, key->data(), kCapacity);
+  }
+  return shadow;
+}
+inline int detail::key_shadow<Ref<string>>::match(const type& shadow, std::string_view probe) noexcept {
+  if (shadow.size == kUnknown) return probe.size() <= kCapacity ? 0 : -1;  // a long key, or None
+  return probe.size() == shadow.size && (shadow.size == 0 || std::memcmp(shadow.text, probe.data(), shadow.size) == 0);
+}
+inline int detail::key_shadow<Ref<string>>::match(const type& shadow, const Ref<string>& probe) noexcept {
+  if (!probe) return -1;  // None: equals() decides
+  return match(shadow, probe->view());
+}
 
 }  // namespace cyn::lib
