@@ -476,6 +476,7 @@ def install():
             return upstream_index_as_type(self, env)
         base_type = self.base.analyse_as_type(env)
         if is_nogil_ref(base_type):
+            base_type.check_instantiable_here(self.pos)
             values = self.index.args if self.index.is_sequence_constructor else [self.index]
             tnode = Nodes.TemplatedTypeNode(pos=self.pos, positional_args=values, keyword_args=None)
             st = tnode.analyse(env, base_type=base_type.struct_type)

@@ -231,6 +231,9 @@ class NogilClassNode(Nodes.CppClassNode):
             attr.analyse_declarations(scope)
             if isinstance(attr, Nodes.CFuncDefNode):
                 defined.append(attr)
+                if st.templates:
+                    attr.template_declaration = "template <typename %s>" % ", typename ".join(
+                        t.empty_declaration_code() for t in st.templates)
         self.body = Nodes.StatListNode(self.pos, stats=defined)
         _merge_declared_constructors(scope)
         self._check_members(env, scope)

@@ -116,7 +116,19 @@ class NogilRefType(PyrexTypes.CType):
         return self._derived(st)
 
     def specialize_here(self, pos, env, template_values=None):
+        self.check_instantiable_here(pos)
         return self._derived(self.struct_type.specialize_here(pos, env, template_values))
+
+    def check_instantiable_here(self, pos):
+        """A generic class defined in Cython in another module cannot be instantiated here:
+        its methods are templates compiled in the defining module only."""
+        st = self.struct_type
+        if not self.is_extern and not getattr(st, 'nogil_defined_here', True) \
+                and not getattr(st, 'cyn_reported_foreign_generic', False):
+            from Cython.Compiler.Errors import error
+            st.cyn_reported_foreign_generic = True
+            error(pos, "generic nogil class '%s' is defined in another module; generic classes "
+                       "cannot be used across modules yet" % self.name)
 
     def _derived(self, struct_type):
         t = NogilRefType(struct_type, self.name)
