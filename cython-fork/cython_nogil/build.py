@@ -35,6 +35,10 @@ _DEFINES_NOGIL_CLASS = re.compile(
     rb"^cdef[ \t]+class[ \t]+\w+(?:[^:\n\"]|\"[^\"\n]*\")*\bnogil[ \t]*:", re.MULTILINE)
 
 CXX_STANDARD_FLAG = "-std=c++20"
+# Methods of nogil classes are exported C++ functions (another module may link against them);
+# in a -fPIC build the compiler would then assume they can be interposed and never inline
+# them in their own module (destructors, `Base.method(self)` calls): 1-1.5 ns per object.
+NO_INTERPOSITION_FLAG = "-fno-semantic-interposition"
 RUNTIME_LIBRARIES = ("cyn", "mimalloc")
 
 
@@ -120,7 +124,7 @@ def add_runtime(extension, layout=None):
                 current.append(value)
         setattr(extension, attribute, current)
 
-    add("extra_compile_args", [CXX_STANDARD_FLAG])
+    add("extra_compile_args", [CXX_STANDARD_FLAG, NO_INTERPOSITION_FLAG])
     add("include_dirs", [layout.include_dir])
     add("library_dirs", [layout.library_dir])
     add("runtime_library_dirs", [layout.library_dir])
