@@ -1,7 +1,8 @@
 """Mutation fuzzing of the compiler: no input may make it print a Python traceback.
 
 Takes the project's own nogil sources (tests/run, examples), applies a few random edits
-(delete / duplicate / truncate a line, drop a colon, swap a token), compiles each mutant with
+(delete / duplicate / truncate a line, drop a colon, swap a token) — to a .pyx, or to the .pxd
+that declares a test module's classes — compiles each mutant with
 the fork (`python -m cython_nogil --cplus`) and reports every mutant whose output contains a
 traceback or "Compiler crash". With --save DIR the crashing mutants are written there (add them
 to tests/broken/, the regression corpus tests/test_broken_sources.py compiles).
@@ -50,19 +51,43 @@ def mutate(text, rng):
     return "\n".join(lines)
 
 
+def pxd_pairs():
+    """(pyx, pxd) of the test modules that declare their classes in a .pxd."""
+    pairs = []
+    for pxd in sorted(glob.glob(os.path.join(ROOT, "tests", "run", "*.pxd"))):
+        pyx = pxd[:-4] + ".pyx"
+        if os.path.exists(pyx):
+            pairs.append((pyx, pxd))
+    return pairs
+
+
 def make_mutant(seed, index, pool):
+    """(file name, text, extra files): a mutated .pyx, or every third mutant a .pyx with its
+    mutated .pxd."""
     rng = random.Random("%d-%d" % (seed, index))
+    pairs = pxd_pairs()
+    if pairs and index % 3 == 2:
+        pyx, pxd = rng.choice(pairs)
+        text = open(pxd, encoding="utf-8").read()
+        for _ in range(rng.randrange(1, 3)):
+            text = mutate(text, rng)
+        return (os.path.basename(pyx), open(pyx, encoding="utf-8").read(),
+                {os.path.basename(pxd): text})
     source = rng.choice(pool)
     text = open(source, encoding="utf-8").read()
     for _ in range(rng.randrange(1, 3)):
         text = mutate(text, rng)
-    return os.path.basename(source), text
+    return os.path.basename(source), text, {}
 
 
-def compile_source(name, text, env=None):
-    """Compiles one source in a scratch folder; returns (exit code, combined output)."""
+def compile_source(name, text, env=None, extra=None):
+    """Compiles one source (with `extra` {file name: text} beside it) in a scratch folder;
+    returns (exit code, combined output)."""
     folder = tempfile.mkdtemp(prefix="cyn-fuzz-")
     try:
+        for extra_name, extra_text in (extra or {}).items():
+            with open(os.path.join(folder, extra_name), "w", encoding="utf-8") as f:
+                f.write(extra_text)
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
         proc = subprocess.run([sys.executable, "-m", "cython_nogil", "--cplus", "-3", name,
@@ -88,13 +113,13 @@ def main():
     env = compiler_env()
 
     def run(index):
-        name, text = make_mutant(args.seed, index, pool)
-        code, output = compile_source(name, text, env)
-        return index, name, text, output if crashed(output) else None
+        name, text, extra = make_mutant(args.seed, index, pool)
+        code, output = compile_source(name, text, env, extra)
+        return index, name, text, extra, output if crashed(output) else None
 
     crashes = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as executor:
-        for index, name, text, output in executor.map(run, range(args.count)):
+        for index, name, text, extra, output in executor.map(run, range(args.count)):
             if output is None:
                 continue
             crashes += 1
@@ -102,9 +127,12 @@ def main():
             print("\n".join(output.splitlines()[-6:]))
             if args.save:
                 os.makedirs(args.save, exist_ok=True)
-                path = os.path.join(args.save, "crash_%d_%d_%s" % (args.seed, index, name))
-                with open(path, "w", encoding="utf-8") as f:
+                stem = "crash_%d_%d_%s" % (args.seed, index, os.path.splitext(name)[0])
+                with open(os.path.join(args.save, stem + ".pyx"), "w", encoding="utf-8") as f:
                     f.write(text)
+                for extra_text in extra.values():     # saved under the case's own name
+                    with open(os.path.join(args.save, stem + ".pxd"), "w", encoding="utf-8") as f:
+                        f.write(extra_text)
     print("%d mutants, %d crashes" % (args.count, crashes))
     return 1 if crashes else 0
 

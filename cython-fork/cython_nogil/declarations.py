@@ -63,13 +63,16 @@ class NogilClassNode(Nodes.CppClassNode):
     methods_without_self [(pos, name)]
     """
     wrapper_node = None
+    declarations_analysed = False
+    entry = None            # the struct entry; stays None when the declaration was rejected
 
     @property
     def child_attrs(self):
         # Until the declarations are analysed the methods are in `attributes`; the transforms
         # that run before (PostParse: assert messages, `cdef x = v` splitting; `with`
-        # statements; directives ...) must see their bodies too.  Afterwards they are in `body`.
-        if self.body is None:
+        # statements; directives ...) must see their bodies too.  Afterwards the declared
+        # ones are in `body` (None when the class was rejected: nothing more to visit).
+        if not self.declarations_analysed:
             return ['attributes']
         return ['body', 'wrapper_node']
 
@@ -127,6 +130,7 @@ class NogilClassNode(Nodes.CppClassNode):
 
     # --------------------------------------------------------------- analyse
     def analyse_declarations(self, env):
+        self.declarations_analysed = True
         use_runtime_header(env)
         if not env.is_cpp():
             error(self.pos, "nogil class '%s' needs C++: compile with --cplus or "
@@ -147,6 +151,10 @@ class NogilClassNode(Nodes.CppClassNode):
         if self.attributes is not None:
             tnames = [n for n, _ in self.templates] if self.templates else None
             scope = Symtab.CppClassScope(self.name, env, templates=tnames)
+            for tname in tnames or ():
+                # upstream declares template parameters without a position; a member
+                # redeclaring one would crash while pointing at "the previous declaration"
+                scope.entries[tname].pos = self.pos
             scope.nogil_class_node = self
         entry = self._declare_struct_and_ref(env, scope, base_types)
         if entry is None:

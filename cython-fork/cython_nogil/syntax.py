@@ -277,7 +277,7 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
                     if not strip_self(holder):
                         without_self.append((node.pos, declarator_name(d)))
                     fd = find_func_declarator(d)
-                    if not fd.with_gil:
+                    if fd is not None and not fd.with_gil:
                         fd.nogil = True      # methods are nogil implicitly
             attributes.append(node)
         s.expect_dedent()
