@@ -22,9 +22,10 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics
+    from . import special_methods, generics, diagnostics
     special_methods.install()
     generics.install()
+    diagnostics.install()
     _installed = True
 
 
