@@ -336,7 +336,8 @@ class NogilClassNode(Nodes.CppClassNode):
         if self.entry is None or self.entry.type.scope is None:
             return
         if not self.is_extern and not self.in_pxd:
-            from .emit import generate_destructor
+            from .emit import generate_destructor, generate_module_marker
+            generate_module_marker(self.entry.type, code)
             generate_destructor(self.entry.type, code)
         self.body.generate_function_definitions(self.entry.type.scope, code)
         if self.wrapper_node is not None:

@@ -132,6 +132,34 @@ def generate_struct(module_node, entry, code):
         generate_prototypes(info, code)
 
 
+def _check_provider(wrapper_type, code, import_generator, error_code, error_pos):
+    """Once per provider module: the module Python imported must be the shared object this
+    module was linked against (cyn::python::check_provider)."""
+    namespace = getattr(wrapper_type, 'cyn_namespace', None)
+    if namespace is None:
+        return
+    checked = code.globalstate.__dict__.setdefault('cyn_checked_providers', set())
+    if namespace in checked:
+        return
+    checked.add(namespace)
+    name = wrapper_type.module_name.as_c_string_literal()
+    if not error_code:
+        error_code = code.error_goto(error_pos)
+    module = import_generator.imported_module(name, error_code)
+    code.putln("if (cyn::python::check_provider(%s, %s, &%s::cyn_module_marker) < 0) %s"
+               % (module, name, namespace, error_code))
+
+
+def generate_module_marker(st, code):
+    """The symbol of the defining module that check_provider looks up (once per module)."""
+    namespace = getattr(st, 'cyn_namespace', None)
+    if namespace is None or getattr(code.globalstate, 'cyn_marker_emitted', False):
+        return
+    code.globalstate.cyn_marker_emitted = True
+    code.putln("namespace %s { extern const char cyn_module_marker; const char cyn_module_marker = 0; }"
+               % namespace)
+
+
 def generate_destructor(st, code):
     """The out-of-line destructor of a class defined in this module."""
     if st.templates:
@@ -174,7 +202,8 @@ def install():
         if st.templates:
             template = "template <typename %s> " % ", typename ".join(
                 T.empty_declaration_code() for T in st.templates)
-        code.putln("namespace %s { %sstruct %s; }" % (namespace, template, st.cname))
+        code.putln("namespace %s { %sstruct %s; extern const char cyn_module_marker; }"
+                   % (namespace, template, st.cname))
         code.putln("using %s::%s;" % (namespace, st.cname))
 
     ModuleNode.ModuleNode.generate_struct_union_predeclaration = generate_struct_union_predeclaration
@@ -191,10 +220,11 @@ def install():
         internal = type.name
         type.name = public
         try:
-            return upstream_type_import(self, type, code, import_generator, error_code,
-                                        error_pos, is_api)
+            upstream_type_import(self, type, code, import_generator, error_code,
+                                 error_pos, is_api)
         finally:
             type.name = internal
+        _check_provider(type, code, import_generator, error_code, error_pos)
 
     ModuleNode.ModuleNode.generate_type_import_call = generate_type_import_call
 

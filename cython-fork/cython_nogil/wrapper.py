@@ -106,6 +106,7 @@ def declare_pxd_wrapper(node, env):
     info.root_entry = base_info.root_entry if base_info else cls.entry
     info.declared_in_pxd = True
     cls.entry.type.cyn_public_name = EncodedString(node.name)
+    cls.entry.type.cyn_namespace = getattr(st, 'cyn_namespace', None)
     cls.entry.type.scope.class_name = EncodedString(node.name)
     ref.wrapper = info
 

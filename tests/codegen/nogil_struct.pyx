@@ -3,7 +3,7 @@
 # define a Point and link against each other), fields are value-initialised, methods are virtual,
 # variables are cyn::Ref, construction is cyn::make.
 # CHECK: #include "cyn/cython.hpp"
-# CHECK: namespace __pyx_nogil_12nogil_struct { struct Point; }
+# CHECK: namespace __pyx_nogil_12nogil_struct { struct Point; extern const char cyn_module_marker; }
 # CHECK-NEXT: using __pyx_nogil_12nogil_struct::Point;
 # CHECK: namespace __pyx_nogil_12nogil_struct {{[{]$}}
 # CHECK-NEXT: struct Point : cyn::Object {

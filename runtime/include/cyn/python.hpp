@@ -16,6 +16,10 @@
 #pragma once
 
 #include <Python.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cyn/error.hpp"
 
@@ -94,6 +98,40 @@ inline void restore_error(void* exception) {
 }
 
 }  // namespace detail
+
+// A module using nogil classes of another module is linked against that module's shared
+// object; Python must have imported the same file, or the two would each run their own copy
+// (two module states, two sets of globals). `marker` is a symbol of the provider as the user
+// module was linked against it. Returns -1 with ImportError set when the files differ.
+//
+//   if (cyn::python::check_provider(module, "shapes", &ns::cyn_module_marker) < 0) goto error;
+inline int check_provider(PyObject* module, const char* name, const void* marker) {
+  Dl_info info;
+  if (dladdr(marker, &info) == 0 || info.dli_fname == nullptr) return 0;
+  PyObject* file = PyObject_GetAttrString(module, "__file__");
+  if (file == nullptr) {
+    PyErr_Clear();
+    return 0;
+  }
+  const char* imported = PyUnicode_Check(file) ? PyUnicode_AsUTF8(file) : nullptr;
+  if (imported == nullptr) {
+    PyErr_Clear();
+    Py_DECREF(file);
+    return 0;
+  }
+  char linked_real[PATH_MAX], imported_real[PATH_MAX];
+  int result = 0;
+  if (realpath(info.dli_fname, linked_real) != nullptr &&
+      realpath(imported, imported_real) != nullptr && strcmp(linked_real, imported_real) != 0) {
+    PyErr_Format(PyExc_ImportError,
+                 "this module was linked against %s, but Python imported module '%s' from %s; "
+                 "keep the two modules together (the same folder or package) or rebuild them",
+                 linked_real, name, imported_real);
+    result = -1;
+  }
+  Py_DECREF(file);
+  return result;
+}
 
 inline void install_hooks() {
   if (detail::interpreter == nullptr && PyGILState_Check()) detail::interpreter = PyInterpreterState_Get();
