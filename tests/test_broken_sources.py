@@ -1,8 +1,7 @@
 """No input makes the compiler print a Python traceback (SPEC §6, issue 3).
 
-tests/broken/ holds broken sources: mutants of the project's own nogil code kept from
-`scripts/fuzz_compiler.py` runs (crashes it found are fixed and stay here as regressions), and
-hand-written cases. Each must fail to compile with Cython-style `file:line:col: message`
+tests/broken/ holds broken sources: minimized versions of the crashes `scripts/fuzz_compiler.py`
+found (fixed; they stay here as regressions), and hand-written cases. Each must fail to compile with Cython-style `file:line:col: message`
 errors and nothing else.
 """
 

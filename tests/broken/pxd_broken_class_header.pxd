@@ -1,2 +1,1 @@
-# The declaration of a nogil class in the module's own .pxd: fields and method signatures.
-cdef class Shape 
+cdef class Shape     cpdef double scaled_area(self, double k)

@@ -2,4 +2,3 @@ cdef class Box[T] nogil:
     cdef T value
     cdef T
     cdef void put(self, T v)
-    cdef void put(self, T v)
