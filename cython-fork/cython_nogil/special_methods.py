@@ -824,27 +824,12 @@ def install():
     _route(ExprNodes.PrimaryCmpNode, 'infer_type', _compare_result_type)
 
     # ---- binary operators (every BinopNode class that defines its own analysis) -------
-    def patch_binop(cls):
-        if 'analyse_types' in cls.__dict__:
-            upstream_binop = cls.analyse_types
-
-            def binop_analyse_types(self, env, _upstream=upstream_binop):
-                replaced = _rewrite_binop(self, env)
-                return replaced if replaced is not None else _upstream(self, env)
-
-            cls.analyse_types = binop_analyse_types
-        if 'infer_type' in cls.__dict__:
-            upstream_binop_infer = cls.infer_type
-
-            def binop_infer_type(self, env, _upstream=upstream_binop_infer):
-                t = _binop_result_type(self, env)
-                return t if t is not None else _upstream(self, env)
-
-            cls.infer_type = binop_infer_type
-
     for cls in [c for c in vars(ExprNodes).values()
                 if isinstance(c, type) and issubclass(c, ExprNodes.BinopNode)]:
-        patch_binop(cls)
+        if 'analyse_types' in cls.__dict__:
+            _route(cls, 'analyse_types', _rewrite_binop)
+        if 'infer_type' in cls.__dict__:
+            _route(cls, 'infer_type', _binop_result_type)
 
     # ---- a op= b ----------------------------------------------------------------------------
     _route(Nodes.InPlaceAssignmentNode, 'analyse_types', _rewrite_inplace)
