@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import cynbuild  # noqa: E402
-DEFAULT_N = {"spawn": 500_000, "spawn_yield": 500_000, "skynet": 1_000_000, "pingpong": 1_000_000}
+from peer_common import DEFAULT_N, peak_rss_kb  # noqa: E402
 
 
 def out_dir():
@@ -48,17 +48,6 @@ def load():
 def cpu_seconds():
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
-
-
-def peak_rss_kb():
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main(argv):

@@ -9,6 +9,8 @@ import asyncio
 import sys
 import time
 
+from peer_common import benchmark_and_size, peak_rss_kb
+
 
 async def spawn(n, yield_):
     loop = asyncio.get_running_loop()
@@ -78,20 +80,8 @@ def run_once(name, n):
     return time.perf_counter() - t0, r
 
 
-def peak_rss_kb():
-    """VmHWM: this process image's peak RSS (ru_maxrss would include the parent's)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
-
-
 def main():
-    name = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    if n <= 0:
-        n = 1000000 if name in ("skynet", "pingpong") else 500000
+    name, n = benchmark_and_size()
     cpu0 = time.process_time()
     seconds, result = run_once(name, n)  # no warm-up: one run is long enough
     cpu = time.process_time() - cpu0

@@ -12,6 +12,8 @@ import gevent
 from gevent.event import Event
 from gevent.queue import Channel
 
+from peer_common import benchmark_and_size, peak_rss_kb
+
 
 def spawn(n, yield_):
     done = Event()
@@ -66,20 +68,8 @@ def pingpong(n):
     return v
 
 
-def peak_rss_kb():
-    """VmHWM: this process image's peak RSS (ru_maxrss would include the parent's)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
-
-
 def main():
-    name = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    if n <= 0:
-        n = 1000000 if name in ("skynet", "pingpong") else 500000
+    name, n = benchmark_and_size()
     fn = {"spawn": lambda: spawn(n, False), "spawn_yield": lambda: spawn(n, True),
           "skynet": lambda: skynet_main(n), "pingpong": lambda: pingpong(n)}[name]
     cpu0 = time.process_time()
