@@ -282,6 +282,40 @@ TEST_F(LibHashTable, StringShadowDecidesOnlyWhatItKnows) {
   EXPECT_EQ(shadow::match(none_key, Ref<string>()), -1);
 }
 
+TEST_F(LibHashTable, StringShadowKeepsEveryLengthApart) {
+  // The shadow packs a short key's text into two words (byte 0 the size, the text split
+  // across the two): every length up to and past its capacity, with keys that differ only in
+  // their last byte or only in length.
+  using cyn::lib::string;
+  using shadow = cyn::lib::detail::key_shadow<Ref<string>>;
+  for (std::size_t n = 0; n <= shadow::kCapacity + 2; ++n) {
+    std::string text(n, 'k');
+    for (std::size_t i = 0; i < n; ++i) text[i] = static_cast<char>('a' + (i * 7) % 26);
+    auto key = shadow::of(make<string>(text));
+    EXPECT_EQ(shadow::match(key, make<string>(text)), n <= shadow::kCapacity ? 1 : -1) << n;
+    EXPECT_EQ(shadow::match(key, std::string_view(text)), n <= shadow::kCapacity ? 1 : -1) << n;
+    if (n > 0) {
+      std::string other = text;
+      other[n - 1] = static_cast<char>(other[n - 1] ^ 1);
+      int want = n <= shadow::kCapacity ? 0 : -1;
+      EXPECT_EQ(shadow::match(key, make<string>(other)), want) << n;
+      EXPECT_EQ(shadow::match(key, std::string_view(other)), want) << n;
+      std::string shorter = text.substr(0, n - 1);
+      EXPECT_EQ(shadow::match(key, make<string>(shorter)), n - 1 <= shadow::kCapacity ? 0 : -1) << n;
+    }
+    // The same text cut out of a longer string: the shadow does not see the bytes after it.
+    auto cut = make<string>(text + "zzzz")->slice(0, static_cast<cyn::lib::index_t>(n));
+    EXPECT_EQ(shadow::match(key, cut), n <= shadow::kCapacity ? 1 : -1) << n;
+  }
+  auto d = make<dict<Ref<string>, long>>();
+  for (long n = 0; n <= 18; ++n) d->setitem(make<string>(std::string(static_cast<std::size_t>(n), 'x')), n);
+  for (long n = 0; n <= 18; ++n) {
+    std::string text(static_cast<std::size_t>(n), 'x');
+    EXPECT_EQ(*d->find(std::string_view(text)), n);
+  }
+  EXPECT_EQ(d->find(std::string_view("xxxxxxxy")), nullptr);
+}
+
 TEST_F(LibHashTable, BigStringTableCountsItsReferences) {
   // A table whose arrays take the huge-page path (slots of 4 MiB and more); string keys
   // are counted through every move of a rebuild and released with the dict.

@@ -81,9 +81,14 @@ template <>
 struct key_shadow<Ref<string>> {
   static constexpr std::size_t kCapacity = 15;
   static constexpr std::uint8_t kUnknown = 0xff;  // text longer than kCapacity, or None
+  // Two words, so that a new entry's shadow is built in registers and stored as two words:
+  // filled byte by byte on the stack and then copied whole, it stalled every insert on a
+  // failed store-to-load forward. In memory order: byte 0 is the size (0..kCapacity, else
+  // kUnknown), then the text; bytes past the size are unspecified (never compared).
   struct type {
-    std::uint8_t size;  // 0..kCapacity: `text` holds the whole key; else kUnknown
-    char text[kCapacity];
+    std::uint64_t word[2];
+    std::uint8_t size() const noexcept { return static_cast<std::uint8_t>(word[0]); }
+    const char* text() const noexcept { return reinterpret_cast<const char*>(word) + 1; }
   };
   static constexpr bool kEnabled = true;
   static type of(const Ref<string>& key) noexcept;

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -450,21 +451,21 @@ inline bool less_than(const Ref<string>& a, const Ref<string>& b) noexcept {
 inline std::string repr_of(const Ref<string>& s) { return s ? s->repr() : "None"; }
 
 // ---- what a dict or set entry keeps of a string key (see hash_table.hpp) ---------------
+static_assert(std::endian::native == std::endian::little, "the string key shadow packs text bytes into words");
+
 inline detail::key_shadow<Ref<string>>::type detail::key_shadow<Ref<string>>::of(const Ref<string>& key) noexcept {
   static_assert(string::kInlineCapacity >= kCapacity, "a short key's text is inline");
-  type shadow{};
-  shadow.size = kUnknown;
-  if (key && key->size() <= kCapacity) {
-    shadow.size = static_cast<std::uint8_t>(key->size());
-    // A whole kCapacity bytes (one fixed-size copy): short text lives in the object's inline
-    // buffer, so they are all inside the object; those past the size are never compared.
-    std::memcpy(shadow.text, key->data(), kCapacity);
-  }
-  return shadow;
+  if (!key || key->size() > kCapacity) return {{kUnknown, 0}};
+  // Two fixed 8-byte loads cover the kCapacity text bytes: short text lives in the object's
+  // inline buffer, so they are all inside the object. Bytes past the size are never compared.
+  std::uint64_t head, tail;
+  std::memcpy(&head, key->data(), 8);
+  std::memcpy(&tail, key->data() + 7, 8);
+  return {{key->size() | head << 8, tail}};
 }
 inline int detail::key_shadow<Ref<string>>::match(const type& shadow, std::string_view probe) noexcept {
-  if (shadow.size == kUnknown) return probe.size() <= kCapacity ? 0 : -1;  // a long key, or None
-  return probe.size() == shadow.size && (shadow.size == 0 || std::memcmp(shadow.text, probe.data(), shadow.size) == 0);
+  if (shadow.size() == kUnknown) return probe.size() <= kCapacity ? 0 : -1;  // a long key, or None
+  return probe.size() == shadow.size() && (probe.empty() || std::memcmp(shadow.text(), probe.data(), probe.size()) == 0);
 }
 inline int detail::key_shadow<Ref<string>>::match(const type& shadow, const Ref<string>& probe) noexcept {
   if (!probe) return -1;  // None: equals() decides
