@@ -73,6 +73,18 @@ def test_plain_cythonize_builds_a_nogil_class(venv, tmp_path):
     assert run.stdout.strip() == "25.0"
 
 
+def test_plain_cythonize_reports_a_compile_error_without_traceback(venv, tmp_path):
+    env_dir, env = venv
+    (tmp_path / "broken.pyx").write_text(
+        "# distutils: language = c++\n"
+        "cdef class Broken nogil:\n"
+        "    cdef object payload\n")
+    proc = _run([str(env_dir / "bin" / "cythonize"), "-i", "-q", "broken.pyx"], cwd=str(tmp_path), env=env)
+    assert proc.returncode == 1
+    assert "broken.pyx:3:" in proc.stderr, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-3000:]
+
+
 def test_examples_point_builds_with_plain_cythonize(venv, tmp_path):
     env_dir, env = venv
     source = os.path.join(H.ROOT, "examples", "point.pyx")

@@ -198,15 +198,32 @@ def install_cythonize_hook():
     except ImportError:
         return
     upstream = getattr(Cythonize, "_build", None)
-    if upstream is None or getattr(upstream, "cyn_wrapped", False):
-        return
+    if upstream is not None and not getattr(upstream, "cyn_wrapped", False):
+        def _build(ext_modules, parallel):
+            for wave in build_waves(ext_modules):
+                upstream(wave, parallel)
 
-    def _build(ext_modules, parallel):
-        for wave in build_waves(ext_modules):
-            upstream(wave, parallel)
+        _build.cyn_wrapped = True
+        Cythonize._build = _build
+    upstream_main = getattr(Cythonize, "main", None)
+    if upstream_main is not None and not getattr(upstream_main, "cyn_wrapped", False):
+        Cythonize.main = _main_without_traceback(upstream_main)
 
-    _build.cyn_wrapped = True
-    Cythonize._build = _build
+
+def _main_without_traceback(upstream_main):
+    """The `cythonize` command, exiting with status 1 on a compile error: the errors were
+    already printed as `file:line:col: message`; upstream lets the CompileError that
+    follows them escape as a Python traceback."""
+    from Cython.Compiler.Errors import CompileError
+
+    def main(args=None):
+        try:
+            return upstream_main(args)
+        except CompileError:
+            return 1
+
+    main.cyn_wrapped = True
+    return main
 
 
 def build_waves(ext_modules):

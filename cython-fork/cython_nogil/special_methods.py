@@ -498,11 +498,31 @@ def _rewrite_binop(node, env):
         return None
     t = _infer(node.operand1, env)
     if not is_nogil_ref(t):
-        return None
+        return _rewrite_text_literal_binop(node, env, name)
     if _method(t, name) is None:
         _missing(node.pos, t, "'%s' (no %s)" % (node.operator, name))
         return _error_node(node)
     return method_call(node.pos, node.operand1, name, [node.operand2]).analyse_types(env)
+
+
+def _text_literal_operand_type(node, env, name):
+    """For `b"text" + s` / `"text" + s` where s is of a class built from text (lib.string)
+    that has the operator: that class (the literal becomes one of its objects, as it does
+    wherever such an object is expected); else None."""
+    if not isinstance(node.operand1, (ExprNodes.UnicodeNode, ExprNodes.BytesNode)):
+        return None
+    t2 = _infer(node.operand2, env)
+    if is_nogil_ref(t2) and _takes_c_string(t2) and _method(t2, name) is not None:
+        return t2
+    return None
+
+
+def _rewrite_text_literal_binop(node, env, name):
+    t2 = _text_literal_operand_type(node, env, name)
+    if t2 is None:
+        return None
+    left = node.operand1.coerce_to(t2, env)
+    return method_call(node.pos, left, name, [node.operand2]).analyse_types(env)
 
 
 def _binop_result_type(node, env):
@@ -511,7 +531,10 @@ def _binop_result_type(node, env):
         return None
     t = _infer(node.operand1, env)
     if not is_nogil_ref(t):
-        return None
+        t = _text_literal_operand_type(node, env, name)
+        if t is None:
+            return None
+        return _method(t, name).type.return_type
     if getattr(node, 'cyn_inplace', False):      # the value `a op= b` assigns to a
         ientry = _method(t, INPLACE_METHODS[node.operator])
         if ientry is not None:
@@ -1089,9 +1112,12 @@ def _replace_stop_iteration(node):
 
 # ------------------------------------------------------------------------- Python wrapper
 # Special methods the Python wrapper type gets, when the nogil class defines them: each
-# calls the nogil operator with the GIL released.  `==`/`!=`/hash stay the wrapper's
-# identity methods (wrapper.py); iteration and in-place operators are not exposed (Python
-# falls back to `a = a + b` for the latter).
+# calls the nogil operator with the GIL released. `==`/`!=`/hash: the class's own __eq__
+# (identity first, as the containers compare; another type is NotImplemented), `!=` its
+# __ne__ or the negated __eq__, hash its __hash__ — and a class with __eq__ but no __hash__
+# is unhashable, as in Python; without __eq__ the wrapper's identity methods (wrapper.py)
+# stay. Iteration and in-place operators are not exposed (Python falls back to `a = a + b`
+# for the latter).
 WRAPPED_SPECIALS = ('__str__', '__repr__',
                     '__len__', '__getitem__', '__setitem__', '__delitem__', '__contains__',
                     '__bool__', '__lt__', '__le__', '__gt__', '__ge__',
@@ -1115,7 +1141,7 @@ def wrapper_special_methods(node, env):
     from . import wrapper
     scope = node.ref_type.struct_type.scope
     defined = {getattr(m, 'name', None) for m in node.py_methods}
-    lines = []
+    lines = _wrapper_equality_methods(node, scope, defined)
     for name in WRAPPED_SPECIALS:
         entry = scope.lookup_here(name)
         if entry is None or not entry.type.is_cfunction or name in defined:
@@ -1170,6 +1196,49 @@ def wrapper_special_methods(node, env):
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
     body = cls.body
     return list(body.stats) if isinstance(body, Nodes.StatListNode) else [body]
+
+
+def _wrapper_equality_methods(node, scope, defined):
+    """Source lines of the wrapper's __eq__/__ne__/__hash__ for a class that defines __eq__
+    (or __ne__, __hash__) as nogil special methods; [] otherwise."""
+    from . import wrapper
+    lines = []
+    for name, op in (('__eq__', '=='), ('__ne__', '!=')):
+        compare = scope.lookup_here('__eq__') or scope.lookup_here('__ne__')
+        if compare is None or name in defined or not compare.type.is_cfunction \
+                or len(compare.type.args) != 1 or not is_nogil_ref(compare.type.args[0].type):
+            continue
+        other = compare.type.args[0].type
+        lines += [
+            "    def %s(self, p0):" % name,
+            "        cdef %s a0" % wrapper._type_text(other),
+            "        cdef %s _s" % node.name,
+            "        cdef bint _r",
+            "        if p0 is None:",
+            "            return NotImplemented",
+            "        try:",
+            "            a0 = p0",
+            "        except TypeError:",
+            "            return NotImplemented",
+            "        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD),
+            "        if _s is a0:",
+            "            return %s" % ("True" if name == '__eq__' else "False"),
+            "        with nogil:",
+            "            _r = _s %s a0" % op,
+            "        return _r",
+        ]
+    hash_entry = scope.lookup_here('__hash__')
+    if hash_entry is not None and hash_entry.type.is_cfunction and '__hash__' not in defined:
+        lines += [
+            "    def __hash__(self):",
+            "        cdef %s _s" % node.name,
+            "        cdef Py_ssize_t _r",
+            "        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD),
+            "        with nogil:",
+            "            _r = hash(_s)",
+            "        return _r",
+        ]
+    return lines
 
 
 def install_wrapper_hook():

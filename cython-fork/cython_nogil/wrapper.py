@@ -16,7 +16,8 @@ Cython's own.  For `Point` it generates, in effect:
             cdef double r
             with nogil: r = self._ref.norm()
             return r
-        # __eq__/__hash__ compare the underlying object; __repr__ shows class and address;
+        # __eq__/__hash__ compare the underlying object (unless the class defines __eq__:
+        # then its own, see special_methods.py); __repr__ shows class and address;
         # __reduce__ raises TypeError unless the class defines its own.
 
 plus two C++ conversion functions used as the reference type's to_py/from_py functions.
@@ -302,18 +303,24 @@ def build_wrapper(node, env):
     if not base_info:
         addr = "__cyn_address_" + node.name
         _declare_address_function(env, addr, ref, node.pos)
-        lines += [
-            "    def __eq__(self, other):",
-            "        if not isinstance(other, %s):" % wname,
-            "            return NotImplemented",
-            "        return %s(self.%s) == %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
-            "    def __ne__(self, other):",
-            "        if not isinstance(other, %s):" % wname,
-            "            return NotImplemented",
-            "        return %s(self.%s) != %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
-            "    def __hash__(self):",
-            "        return hash(%s(self.%s))" % (addr, REF_FIELD),
-        ]
+        # Identity, unless the class compares itself: then its own __eq__ (special_methods.py)
+        # and, as in Python, no hash unless it defines __hash__ too.
+        if '__eq__' not in py_names and '__ne__' not in py_names:
+            lines += [
+                "    def __eq__(self, other):",
+                "        if not isinstance(other, %s):" % wname,
+                "            return NotImplemented",
+                "        return %s(self.%s) == %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
+                "    def __ne__(self, other):",
+                "        if not isinstance(other, %s):" % wname,
+                "            return NotImplemented",
+                "        return %s(self.%s) != %s((<%s>other).%s)" % (addr, REF_FIELD, addr, wname, REF_FIELD),
+            ]
+        if '__eq__' not in py_names and '__hash__' not in py_names:
+            lines += [
+                "    def __hash__(self):",
+                "        return hash(%s(self.%s))" % (addr, REF_FIELD),
+            ]
         if '__repr__' not in py_names:     # the class's own __repr__ (special_methods.py) wins
             lines += [
                 "    def __repr__(self):",

@@ -57,8 +57,10 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         Py_ssize_t index(const T& x, Py_ssize_t start) except +raise_lib_error
         Py_ssize_t index(const T& x, Py_ssize_t start, Py_ssize_t stop) except +raise_lib_error
         Py_ssize_t count(const T& x) except +raise_lib_error
-        void sort() except +raise_lib_error
+        # first, so that `xs.sort(reverse=flag)` matches the keyword (Cython reads the names
+        # of the first overload)
         void sort(bint reverse) except +raise_lib_error
+        void sort() except +raise_lib_error
         void reverse()
         void clear()
         void reserve(size_t n) except +raise_lib_error

@@ -6,8 +6,11 @@
 //   equals(a, b)      `a == b` (contains, index, remove, count, keys)
 //   less_than(a, b)   `a < b` (list.sort)
 //   repr_of(x)        repr(x) as text, for KeyError / ValueError messages
-// Defaults here: C scalars by value; `cyn::Ref<X>` by identity (Python's default for
-// objects without __eq__/__hash__); other types through their own operator== / operator<.
+// Defaults here: C scalars by value; other types through their own operator== / operator<;
+// `cyn::Ref<X>` of a nogil class as Python treats objects: by the class's own __eq__,
+// __hash__, __lt__ (or its reflection __gt__) and __repr__ when it defines them (C++ members
+// of those names), else by identity — with Python's errors: a class that defines __eq__ but
+// not __hash__ is unhashable, and objects without an order cannot be sorted (TypeError).
 // `Ref<cyn::lib::string>` compares and hashes by content (string.hpp). A struct used as a
 // dict key declares `std::uint64_t hash_of(const MyStruct&)` next to it (or specialises
 // cyn::lib::hash<MyStruct>).
@@ -18,13 +21,18 @@
 // Invariant: equals(a, b) implies hash_of(a) == hash_of(b) (e.g. -0.0 and 0.0 hash alike).
 #pragma once
 
+#include <cxxabi.h>
+
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 
+#include "cyn/error.hpp"
 #include "cyn/lib/errors.hpp"
 #include "cyn/lib/format.hpp"
 #include "cyn/object.hpp"
@@ -75,6 +83,49 @@ inline std::uint64_t hash_bytes(const char* data, std::size_t size) noexcept {
   return mix64(h);
 }
 
+// ---- special methods of nogil classes ------------------------------------------------
+namespace detail {
+
+template <class A, class B>
+concept defines_eq = requires(A& a, const Ref<B>& b) { a.__eq__(b); };
+template <class A>
+concept defines_hash = requires(A& a) { a.__hash__(); };
+template <class A, class B>
+concept defines_lt = requires(A& a, const Ref<B>& b) { a.__lt__(b); };
+template <class A, class B>
+concept defines_gt = requires(A& a, const Ref<B>& b) { a.__gt__(b); };
+template <class A>
+concept defines_repr = requires(A& a) { a.__repr__()->view(); };
+
+// After a special method returned: when it raised (the thread's error hint is set and a
+// Python exception is really pending: confirmed under the GIL), the container operation
+// stops with PythonErrorPending and the exception reaches the caller as it is.
+inline void throw_if_method_raised() {
+  if (cyn_error_hint()) [[unlikely]] {
+    if (void* exception = cyn_capture_error()) {
+      cyn_restore_error(exception);
+      throw PythonErrorPending();
+    }
+  }
+}
+
+// The class's name as Python shows it in a TypeError ('Item', not its C++ namespace).
+template <class X>
+std::string class_name() {
+  int status = 0;
+  char* full = abi::__cxa_demangle(typeid(X).name(), nullptr, nullptr, &status);
+  std::string name = status == 0 && full ? full : typeid(X).name();
+  std::free(full);
+  std::size_t cut = name.rfind("::", name.find('<'));  // the last scope before template arguments
+  return cut == std::string::npos ? name : name.substr(cut + 2);
+}
+template <class X>
+std::string class_name_of(const Ref<X>& ref) {
+  return ref ? class_name<X>() : "NoneType";
+}
+
+}  // namespace detail
+
 // ---- hash_of -------------------------------------------------------------------------
 template <class T, std::enable_if_t<std::is_integral_v<T> || std::is_enum_v<T>, int> = 0>
 inline std::uint64_t hash_of(T value) noexcept {
@@ -95,7 +146,18 @@ inline std::uint64_t hash_of(std::string_view text) noexcept {
   return h == 0 ? 1 : h;
 }
 template <class X>
-inline std::uint64_t hash_of(const Ref<X>& ref) noexcept {
+inline std::uint64_t hash_of(const Ref<X>& ref) {
+  if constexpr (detail::defines_hash<X>) {
+    if (ref) {
+      auto h = ref->__hash__();
+      detail::throw_if_method_raised();
+      return static_cast<std::uint64_t>(h);
+    }
+  } else if constexpr (detail::defines_eq<X, X>) {
+    // Python: a class that defines __eq__ without __hash__ has no hash (objects equal by
+    // __eq__ must hash alike, which the identity cannot promise).
+    if (ref) throw TypeError("unhashable type: '" + detail::class_name<X>() + "'");
+  }
   // Identity, as Python's object.__hash__: the address (low bits are alignment zeros).
   return mix64(reinterpret_cast<std::uintptr_t>(static_cast<const Object*>(ref.get())));
 }
@@ -112,6 +174,42 @@ inline bool equals(const A& a, const B& b) {
 template <class A, class B>
 inline bool less_than(const A& a, const B& b) {
   return a < b;
+}
+// Objects: identity first (`x in xs` and dict keys, as CPython's containers), then __eq__.
+template <class A, class B>
+inline bool equals(const Ref<A>& a, const Ref<B>& b) {
+  if (static_cast<const Object*>(a.get()) == static_cast<const Object*>(b.get())) return true;
+  if constexpr (detail::defines_eq<A, B>) {
+    if (!a || !b) return false;
+    bool equal = a->__eq__(b) != 0;
+    detail::throw_if_method_raised();
+    return equal;
+  } else if constexpr (detail::defines_eq<B, A>) {
+    if (!a || !b) return false;
+    bool equal = b->__eq__(a) != 0;  // the reflected comparison, as Python tries it
+    detail::throw_if_method_raised();
+    return equal;
+  } else {
+    return false;
+  }
+}
+// Objects: __lt__, else the reflected __gt__, else TypeError as in Python (None included).
+template <class A, class B>
+inline bool less_than(const Ref<A>& a, const Ref<B>& b) {
+  if constexpr (detail::defines_lt<A, B> || detail::defines_gt<B, A>) {
+    if (a && b) {
+      bool less;
+      if constexpr (detail::defines_lt<A, B>) {
+        less = a->__lt__(b) != 0;
+      } else {
+        less = b->__gt__(a) != 0;
+      }
+      detail::throw_if_method_raised();
+      return less;
+    }
+  }
+  throw TypeError("'<' not supported between instances of '" + detail::class_name_of(a) + "' and '" +
+                  detail::class_name_of(b) + "'");
 }
 
 // ---- repr_of -------------------------------------------------------------------------
@@ -135,6 +233,11 @@ inline std::string repr_of(const T& value) {
 template <class X>
 inline std::string repr_of(const Ref<X>& ref) {
   if (!ref) return "None";
+  if constexpr (detail::defines_repr<X>) {
+    auto text = ref->__repr__();
+    detail::throw_if_method_raised();
+    if (text) return std::string(text->view());
+  }
   char buf[48];
   std::snprintf(buf, sizeof buf, "<object at %p>", static_cast<const void*>(ref.get()));
   return buf;

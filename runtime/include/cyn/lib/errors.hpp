@@ -5,6 +5,7 @@
 //   IndexError   : std::out_of_range      → IndexError
 //   ValueError   : std::invalid_argument  → ValueError
 //   RuntimeError : std::runtime_error     → RuntimeError (via the std::exception fallback)
+//   TypeError    : std::bad_cast          → TypeError
 // KeyError and StopIteration have no std:: counterpart; they derive from cyn::Error (a
 // std::exception with a message) and the compiler side installs a translator for them.
 //
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <exception>
+#include <typeinfo>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -48,6 +50,18 @@ class ValueError : public std::invalid_argument {
 class RuntimeError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// An operation the element type does not support: hashing an object whose class defines
+// __eq__ but not __hash__, ordering objects whose class defines no order. Derives from
+// std::bad_cast, which Cython's stock `except +` translation already turns into TypeError.
+class TypeError : public std::bad_cast {
+ public:
+  explicit TypeError(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
 };
 
 // A key absent from a dict or set. what() is the repr of the key, like str(KeyError(k)).

@@ -416,6 +416,9 @@ class list : public Object {
 
   // Bottom-up merge sort: insertion-sorted runs of 32, then merges through a buffer that
   // holds the left run. Ties take the left item, which makes it stable.
+  // A comparison may throw (an element's __lt__ raised, or objects without an order): the
+  // list then still holds every item, in some order, as Python's sort leaves it; the item
+  // in flight and the buffered run go back into the holes their moves left.
   template <class Less>
   void stable_sort(Less lt) {
     std::size_t n = size_;
@@ -427,33 +430,50 @@ class list : public Object {
         if (!lt(items_[i], items_[i - 1])) continue;
         T moving = std::move(items_[i]);
         std::size_t j = i;
-        do {
-          items_[j] = std::move(items_[j - 1]);
-          --j;
-        } while (j > lo && lt(moving, items_[j - 1]));
+        try {
+          do {
+            items_[j] = std::move(items_[j - 1]);
+            --j;
+          } while (j > lo && lt(moving, items_[j - 1]));
+        } catch (...) {
+          items_[j] = std::move(moving);  // slot j is the hole
+          throw;
+        }
         items_[j] = std::move(moving);
       }
     }
     if (n <= kRun) return;
-    T* buffer = allocate_array<T>(n);
+    struct buffer_guard {  // frees the buffer on every way out (its items are moved back first)
+      T* items;
+      ~buffer_guard() { free_array(items); }
+    } buffer{allocate_array<T>(n)};
     for (std::size_t width = kRun; width < n; width *= 2) {
       for (std::size_t lo = 0; lo + width < n; lo += 2 * width) {
         std::size_t mid = lo + width, hi = std::min(lo + 2 * width, n);
         if (!lt(items_[mid], items_[mid - 1])) continue;  // already in order
         std::size_t left = mid - lo;
-        for (std::size_t i = 0; i < left; ++i) new (buffer + i) T(std::move(items_[lo + i]));
+        for (std::size_t i = 0; i < left; ++i) new (buffer.items + i) T(std::move(items_[lo + i]));
+        // items_[lo, k) is merged, items_[k, j) are holes (as many as buffer[i, left)).
         std::size_t i = 0, j = mid, k = lo;
-        while (i < left && j < hi) {
-          if (lt(items_[j], buffer[i])) items_[k++] = std::move(items_[j++]);
-          else items_[k++] = std::move(buffer[i++]);
+        try {
+          while (i < left && j < hi) {
+            if (lt(items_[j], buffer.items[i])) items_[k++] = std::move(items_[j++]);
+            else items_[k++] = std::move(buffer.items[i++]);
+          }
+        } catch (...) {
+          while (i < left) items_[k++] = std::move(buffer.items[i++]);
+          destroy_buffered(buffer.items, left);
+          throw;
         }
-        while (i < left) items_[k++] = std::move(buffer[i++]);
-        if constexpr (!std::is_trivially_destructible_v<T>) {
-          for (std::size_t b = 0; b < left; ++b) buffer[b].~T();
-        }
+        while (i < left) items_[k++] = std::move(buffer.items[i++]);
+        destroy_buffered(buffer.items, left);
       }
     }
-    free_array(buffer);
+  }
+  static void destroy_buffered(T* items, std::size_t n) noexcept {
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      for (std::size_t b = 0; b < n; ++b) items[b].~T();
+    }
   }
 
   T* items_ = nullptr;
@@ -472,11 +492,23 @@ void list<T>::sort_by_key(KeyFn key, bool reverse) {
     Key key;
     T item;
   };
-  if (reverse) this->reverse();
+  // Every key first: a key function that raises leaves the list as it was.
+  list<Key> keys;
+  keys.reserve(size_);
+  for (std::size_t i = 0; i < size_; ++i) keys.push_unchecked(key(items_[i]));
+  if (reverse) {
+    this->reverse();
+    keys.reverse();
+  }
   list<Decorated> work;
   work.reserve(size_);
-  for (std::size_t i = 0; i < size_; ++i) work.push_unchecked(Decorated{key(items_[i]), std::move(items_[i])});
-  work.stable_sort([](const Decorated& a, const Decorated& b) { return less<Key>{}(a.key, b.key); });
+  for (std::size_t i = 0; i < size_; ++i) work.push_unchecked(Decorated{std::move(keys.items_[i]), std::move(items_[i])});
+  try {
+    work.stable_sort([](const Decorated& a, const Decorated& b) { return less<Key>{}(a.key, b.key); });
+  } catch (...) {  // a comparison raised: the items go back, in the order the sort left them
+    for (std::size_t i = 0; i < size_; ++i) items_[i] = std::move(work.items_[i].item);
+    throw;
+  }
   for (std::size_t i = 0; i < size_; ++i) items_[i] = std::move(work.items_[i].item);
   if (reverse) this->reverse();
 }

@@ -122,6 +122,11 @@ inline void raise_lib_error() {
     }
   } catch (const cyn::StopIteration&) {
     PyErr_SetNone(PyExc_StopIteration);
+  } catch (const cyn::PythonErrorPending&) {
+    // An element's special method raised: its exception is already pending.
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "cyn: a pending exception was lost");
+  } catch (const std::bad_cast& e) {
+    PyErr_SetString(PyExc_TypeError, e.what());
   } catch (const std::bad_alloc&) {
     PyErr_NoMemory();
   } catch (const std::out_of_range& e) {
