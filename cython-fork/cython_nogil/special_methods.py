@@ -914,6 +914,7 @@ def install():
 
         def literal_coerce_to(self, dst_type, env, _upstream=upstream_literal_coerce):
             if is_nogil_ref(dst_type) and dst_type.can_coerce_from_pyobject(env):
+                dst_type = PyrexTypes.remove_cv_ref(dst_type)
                 node = self if self.type.is_pyobject else self.coerce_to_pyobject(env)
                 return ExprNodes.ExprNode.coerce_to(node, dst_type, env)
             return _upstream(self, dst_type, env)
@@ -931,6 +932,9 @@ def install():
 
         def text_coerce_to(self, dst_type, env, _upstream=upstream_text_coerce):
             if is_nogil_ref(dst_type) and _takes_c_string(dst_type):
+                # a `const string&` parameter (`d[b"k"]`, `b"k" in d`): the new object's
+                # temporary is a plain reference (a const one could not be assigned)
+                dst_type = PyrexTypes.remove_cv_ref(dst_type)
                 value = self.value
                 if not isinstance(value, bytes):
                     value = value.encode('utf-8')

@@ -88,6 +88,7 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         int __getitem__ "getitem"(Py_ssize_t i) except +raise_lib_error
         string slice(Py_ssize_t start, Py_ssize_t stop) except +raise_lib_error
         string slice(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error
+        string __getslice__ "slice"(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error   # s[a:b:c]
         bint __eq__ "::cyn::stdlib::eq"(string other)
         bint __ne__ "::cyn::stdlib::ne"(string other)
         bint __lt__ "::cyn::stdlib::lt"(string other)

@@ -114,3 +114,29 @@ def test_string_comparisons_with_c_text():
     assert s.compare(lib.string(b"abd")) < 0
     assert s.rfind(lib.string(b"c")) == "abc".rfind("c")
     assert lib.string(b"xxhixx").strip(lib.string(b"x")).to_py() == "xxhixx".strip("x")
+
+
+cdef long literal_keys(lib.dict[lib.string, long] d) except -1 nogil:
+    # text literals where a `const string&` is expected: d[k], `in`, get(), set.add()
+    cdef long r = d[b"a"] + (b"a" in d) * 10 + ("b" in d) * 100 + d.get(b"zz", 1000)
+    seen = lib.set[lib.string]()
+    seen.add(b"x")
+    seen.add("x")
+    return r + len(seen) * 10000 + (b"x" in seen) * 100000
+
+
+def test_text_literals_as_keys():
+    cdef lib.dict[lib.string, long] d = {"a": 1, "bb": 2}
+    py = {"a": 1, "bb": 2}
+    want = py["a"] + ("a" in py) * 10 + ("b" in py) * 100 + py.get("zz", 1000) + len({"x"}) * 10000 + 100000
+    assert literal_keys(d) == want
+
+
+cdef lib.string sliced(lib.string s) except * nogil:
+    return s[1:3] + b"|" + s[-2:] + b"|" + s[::-2] + b"|" + s[:0] + s[10:] + "<" + s[:1]
+
+
+def test_string_slicing_like_bytes():
+    cdef lib.string s = "hello"
+    b = b"hello"
+    assert sliced(s).to_py() == (b[1:3] + b"|" + b[-2:] + b"|" + b[::-2] + b"|" + b[:0] + b[10:] + b"<" + b[:1]).decode()
