@@ -646,8 +646,107 @@ def _hidden_name(env, pos, name):
     return ExprNodes.NameNode(pos, name=name, entry=env.lookup(name))
 
 
+def _builtin_wrapped_sequence(sequence, env):
+    """('enumerate', inner, start or None) / ('reversed', inner, None) for
+    `enumerate(obj[, start])` / `reversed(obj)` of a nogil object (the builtins, not a
+    user's function of that name); else None."""
+    if not isinstance(sequence, ExprNodes.SimpleCallNode) or sequence.self is not None:
+        return None
+    function = sequence.function
+    if not isinstance(function, ExprNodes.NameNode) or function.name not in ('enumerate', 'reversed'):
+        return None
+    entry = env.lookup(function.name)
+    if entry is not None and not entry.is_builtin:
+        return None
+    args = sequence.args or []
+    if function.name == 'enumerate' and len(args) in (1, 2) or function.name == 'reversed' and len(args) == 1:
+        if is_nogil_ref(_infer(args[0], env)):
+            return function.name, args[0], (args[1] if len(args) == 2 else None)
+    return None
+
+
+def _wrapped_item_type(sequence, env):
+    """The item type of `for x in enumerate(obj)` (a (Py_ssize_t, item) C tuple, which the
+    tuple target unpacks) or `for x in reversed(obj)` for a nogil object; else None."""
+    wrapped = _builtin_wrapped_sequence(sequence, env)
+    if wrapped is None:
+        return None
+    kind, inner, _ = wrapped
+    item = _item_type_of_sequence(inner, env)
+    if item is None or item.is_error:
+        return item
+    if kind == 'reversed':
+        return item
+    if item.is_ctuple:
+        return None     # enumerate(d.items()): not supported
+    return PyrexTypes.c_tuple_type([PyrexTypes.c_py_ssize_t_type, item])
+
+
+def _rewrite_enumerate(node, env, inner, start):
+    """for i, x in enumerate(obj, start): a hidden counter beside the ordinary loop over obj
+    (the counter moves before the body, so `continue` counts too)."""
+    pos = node.pos
+    target = node.target
+    if not (target.is_sequence_constructor and len(target.args) == 2):
+        error(target.pos, "unpack enumerate() of a nogil object into two names: for i, x in enumerate(...)")
+        entry = getattr(target, 'entry', None)
+        if entry is not None and entry.type.is_pyobject:
+            entry.type = PyrexTypes.error_type   # reported: not also "a Python local in nogil code"
+        return Nodes.PassStatNode(pos)
+    count = _declare_hidden(env, "count", PyrexTypes.c_py_ssize_t_type, pos)
+    first = start if start is not None else ExprNodes.IntNode(pos, value='0', constant_result=0)
+    init = Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, count), rhs=first)
+    step = Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, count), rhs=ExprNodes.binop_node(
+        pos, '+', _hidden_name(env, pos, count), ExprNodes.IntNode(pos, value='1', constant_result=1)))
+    body = Nodes.StatListNode(pos, stats=[
+        Nodes.SingleAssignmentNode(pos, lhs=target.args[0], rhs=_hidden_name(env, pos, count)),
+        step, node.body])
+    loop = Nodes.ForInStatNode(pos, target=target.args[1], iterator=ExprNodes.IteratorNode(inner.pos, sequence=inner),
+                               body=body, else_clause=node.else_clause)
+    return Nodes.StatListNode(pos, stats=[init, loop]).analyse_expressions(env)
+
+
+def _rewrite_reversed(node, env, inner):
+    """for x in reversed(obj): indices len(obj)-1 down to 0 through __len__/__getitem__ (as
+    Python's reversed() does without __reversed__); stops early if obj shrinks below the
+    next index, as Python's list reverse iterator does."""
+    pos = node.pos
+    t = _infer(inner, env)
+    if _method(t, '__len__') is None or _method(t, '__getitem__') is None:
+        _missing(pos, t, "reversed() (needs __len__ and __getitem__)")
+        return Nodes.PassStatNode(pos)
+    seq = _declare_hidden(env, "seq", t, pos)
+    index = _declare_hidden(env, "index", PyrexTypes.c_py_ssize_t_type, pos)
+
+    def length():
+        return method_call(pos, _hidden_name(env, pos, seq), '__len__', [])
+
+    stats = [Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, seq), rhs=inner),
+             Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, index), rhs=length())]
+    condition = ExprNodes.BoolBinopNode(
+        pos, operator='and',
+        operand1=ExprNodes.PrimaryCmpNode(pos, operator='>', operand1=_hidden_name(env, pos, index),
+                                          operand2=ExprNodes.IntNode(pos, value='0', constant_result=0)),
+        operand2=ExprNodes.PrimaryCmpNode(pos, operator='<=', operand1=_hidden_name(env, pos, index),
+                                          operand2=length()))
+    body = Nodes.StatListNode(pos, stats=[
+        Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, index), rhs=ExprNodes.binop_node(
+            pos, '-', _hidden_name(env, pos, index), ExprNodes.IntNode(pos, value='1', constant_result=1))),
+        Nodes.SingleAssignmentNode(pos, lhs=node.target, rhs=ExprNodes.IndexNode(
+            pos, base=_hidden_name(env, pos, seq), index=_hidden_name(env, pos, index))),
+        node.body])
+    stats.append(Nodes.WhileStatNode(pos, condition=condition, body=body, else_clause=node.else_clause))
+    return Nodes.StatListNode(pos, stats=stats).analyse_expressions(env)
+
+
 def _rewrite_for_in(node, env):
     sequence = node.iterator.sequence
+    wrapped = _builtin_wrapped_sequence(sequence, env)
+    if wrapped is not None:
+        kind, inner, start = wrapped
+        if kind == 'enumerate':
+            return _rewrite_enumerate(node, env, inner, start)
+        return _rewrite_reversed(node, env, inner)
     t = _infer(sequence, env)
     if not is_nogil_ref(t):
         return None
@@ -890,6 +989,8 @@ def install():
         sequence = getattr(self.iterator, 'sequence', None)
         if sequence is not None:
             t = _item_type_of_sequence(sequence, env)
+            if t is None:
+                t = _wrapped_item_type(sequence, env)
             if t is not None:
                 return t
         return upstream_next_infer(self, env, iterator_type)

@@ -140,3 +140,58 @@ def test_string_slicing_like_bytes():
     cdef lib.string s = "hello"
     b = b"hello"
     assert sliced(s).to_py() == (b[1:3] + b"|" + b[-2:] + b"|" + b[::-2] + b"|" + b[:0] + b[10:] + b"<" + b[:1]).decode()
+
+
+cdef long enumerated(lib.list[long] xs) except -1 nogil:
+    cdef long total = 0
+    for i, x in enumerate(xs):
+        if x == 6:
+            continue                      # the count still moves
+        total += i * x
+    for j, y in enumerate(xs, 10):
+        total += j * 1000 + y
+    words = lib.list[lib.string]()
+    words.append(b"ab")
+    words.append(b"cde")
+    for k, w in enumerate(words):
+        total += (k + 1) * len(w) * 100000
+    return total
+
+
+def test_enumerate_like_python():
+    cdef lib.list[long] xs = [5, 6, 7]
+    py, total = [5, 6, 7], 0
+    for i, x in enumerate(py):
+        if x == 6:
+            continue
+        total += i * x
+    for j, y in enumerate(py, 10):
+        total += j * 1000 + y
+    for k, w in enumerate([b"ab", b"cde"]):
+        total += (k + 1) * len(w) * 100000
+    assert enumerated(xs) == total
+
+
+cdef lib.list[long] reversed_walk(lib.list[long] xs) except * nogil:
+    out = lib.list[long]()
+    for x in reversed(xs):
+        out.append(x)
+        if x == 3:                        # shrinking: the walk stops at the new end
+            xs.pop()
+            xs.pop()
+            xs.pop()
+    else:
+        out.append(-1)
+    return out
+
+
+def test_reversed_like_python():
+    cdef lib.list[long] xs = list(range(5))
+    py, out = list(range(5)), []
+    for x in reversed(py):
+        out.append(x)
+        if x == 3:
+            py.pop(); py.pop(); py.pop()
+    else:
+        out.append(-1)
+    assert reversed_walk(xs).to_py() == out
