@@ -588,6 +588,13 @@ def _static_nogil_type(node, env):
             if e is not None and e.type is not None and e.type.is_cfunction \
                     and is_nogil_ref(e.type.return_type):
                 return e.type.return_type
+            if fn.name in ('sorted', 'min', 'max') and _is_builtin(e) and node.args:
+                # sorted(xs) / max(objects) of a container (its __cyn_sorted__… method)
+                inner = _static_nogil_type(node.args[0], env)
+                method = inner.scope.lookup('__cyn_%s__' % fn.name) \
+                    if inner is not None and inner.scope is not None else None
+                if method is not None and method.type.is_cfunction and is_nogil_ref(method.type.return_type):
+                    return method.type.return_type
         return None
     if isinstance(node, ExprNodes.IndexNode) and isinstance(node.base, ExprNodes.NameNode):
         e = env.lookup(node.base.name)

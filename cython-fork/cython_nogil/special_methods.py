@@ -319,9 +319,77 @@ def _rewrite_object_call(node, env):
     return method_call(node.pos, fn, '__call__', node.args).analyse_types(env)
 
 
+# sum(o[, start]) / min(o) / max(o) / sorted(o) of a nogil object whose class declares the
+# matching `__cyn_sum__`… method (the lib containers, lib.pxd): positional arguments after
+# the object go to the method.
+AGGREGATE_BUILTINS = {'sum': (1, 2), 'min': (1, 1), 'max': (1, 1), 'sorted': (1, 1)}
+
+
+def _aggregate_method(fn, args, env):
+    """The `__cyn_<name>__` method name for `name(obj, ...)` on a nogil object that has it."""
+    if not isinstance(fn, ExprNodes.NameNode) or fn.name not in AGGREGATE_BUILTINS:
+        return None
+    low, high = AGGREGATE_BUILTINS[fn.name]
+    if not args or not low <= len(args) <= high:
+        return None
+    from .analysis import _is_builtin
+    if not _is_builtin(env.lookup(fn.name)):
+        return None
+    t = _infer(args[0], env)
+    name = '__cyn_%s__' % fn.name
+    if not is_nogil_ref(t) or _method(t, name) is None:
+        return None
+    return name
+
+
+def _may_be_nogil_container(arg, env):
+    """Before type inference: whether `arg` is, or may turn out to be, a nogil object (a
+    declared nogil type, or a local whose type is still to be inferred)."""
+    if not _module_uses_nogil(env) or arg.is_sequence_constructor \
+            or isinstance(arg, (ExprNodes.ComprehensionNode, ExprNodes.GeneratorExpressionNode)):
+        return False
+    if isinstance(arg, ExprNodes.NameNode):
+        entry = env.lookup(arg.name)
+        if entry is not None and entry.type is PyrexTypes.unspecified_type:
+            return True
+    return is_nogil_ref(_infer(arg, env))
+
+
+def _rewrite_aggregate_call(node, env):
+    name = _aggregate_method(node.function, node.args, env)
+    if name is None:
+        return None
+    return method_call(node.pos, node.args[0], name, node.args[1:]).analyse_types(env)
+
+
+def _rewrite_sorted_keywords(node, env):
+    """sorted(o, reverse=flag) (reverse is keyword-only, as in Python)."""
+    positional = getattr(node.positional_args, 'args', None)
+    keywords = node.keyword_args
+    if positional is None or len(positional) != 1 or not isinstance(keywords, ExprNodes.DictNode):
+        return None
+    if _aggregate_method(node.function, positional, env) != '__cyn_sorted__':
+        return None
+    items = keywords.key_value_pairs
+    if len(items) != 1 or getattr(items[0].key, 'value', None) != 'reverse':
+        return None
+    return method_call(node.pos, positional[0], '__cyn_sorted__', [items[0].value]).analyse_types(env)
+
+
+def _aggregate_result_type(fn, args, env):
+    name = _aggregate_method(fn, args, env)
+    if name is None:
+        return None
+    return _method(_infer(args[0], env), name).type.return_type
+
+
 def _rewrite_builtin_call(node, env):
-    """hash(o), str(o), repr(o) on nogil references."""
+    """hash(o), str(o), repr(o) on nogil references; sum()/min()/max()/sorted() of lib
+    containers."""
     fn = node.function
+    replaced = _rewrite_aggregate_call(node, env)
+    if replaced is not None:
+        return replaced
     if not isinstance(fn, ExprNodes.NameNode) or len(node.args) != 1:
         return None
     if fn.name not in ('hash', 'str', 'repr', 'bool', 'len'):
@@ -363,6 +431,12 @@ def _builtin_call_result_type(node, env):
     special method (the method's return type), else None."""
     fn = node.function
     args = getattr(node, 'args', None)
+    if args is None and isinstance(node, ExprNodes.GeneralCallNode):
+        positional = getattr(node.positional_args, 'args', None)
+        return _aggregate_result_type(fn, positional, env) if positional else None
+    aggregate = _aggregate_result_type(fn, args, env)
+    if aggregate is not None:
+        return aggregate
     if not isinstance(fn, ExprNodes.NameNode) or fn.name not in ('str', 'repr', 'hash') \
             or not args or len(args) != 1:
         return None
@@ -873,6 +947,21 @@ def install():
         return upstream_call(self, env)
 
     ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
+
+    _route(ExprNodes.GeneralCallNode, 'analyse_types', _rewrite_sorted_keywords)
+
+    # Cython turns sorted(x) into list(x) + list.sort() before types are known; for a nogil
+    # container (or a name whose type inference has yet to find) the call stays a call, and
+    # the rewrite above makes it the container's sorted copy.
+    from Cython.Compiler import Optimize
+    upstream_sorted = Optimize.EarlyReplaceBuiltinCalls._handle_simple_function_sorted
+
+    def handle_sorted(self, node, pos_args):
+        if len(pos_args) == 1 and _may_be_nogil_container(pos_args[0], self.current_env()):
+            return node
+        return upstream_sorted(self, node, pos_args)
+
+    Optimize.EarlyReplaceBuiltinCalls._handle_simple_function_sorted = handle_sorted
 
     upstream_call_infer = ExprNodes.CallNode.infer_type
 

@@ -65,6 +65,13 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         void clear()
         void reserve(size_t n) except +raise_lib_error
         list[T] copy() except +raise_lib_error
+        # sum(xs), sum(xs, start), min(xs), max(xs), sorted(xs[, reverse=flag]) in nogil code
+        T __cyn_sum__ "::cyn::stdlib::builtin_sum"() except +raise_lib_error
+        T __cyn_sum__ "::cyn::stdlib::builtin_sum"(T start) except +raise_lib_error
+        T __cyn_min__ "::cyn::stdlib::builtin_min"() except +raise_lib_error
+        T __cyn_max__ "::cyn::stdlib::builtin_max"() except +raise_lib_error
+        list[T] __cyn_sorted__ "::cyn::stdlib::builtin_sorted"(bint reverse) except +raise_lib_error
+        list[T] __cyn_sorted__ "::cyn::stdlib::builtin_sorted"() except +raise_lib_error
         object to_py "::cyn::stdlib::to_py"()               # a copy
         object __to_py__ "::cyn::stdlib::to_view"()        # crossing to Python: a live view
         list[T] __from_py__ "::cyn::stdlib::list_from_py"(object o)
@@ -194,6 +201,12 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         bint issuperset(set[T] other) except +raise_lib_error
         bint isdisjoint(set[T] other) except +raise_lib_error
         list[T] to_list() except +raise_lib_error
+        T __cyn_sum__ "::cyn::stdlib::builtin_sum"() except +raise_lib_error
+        T __cyn_sum__ "::cyn::stdlib::builtin_sum"(T start) except +raise_lib_error
+        T __cyn_min__ "::cyn::stdlib::builtin_min"() except +raise_lib_error
+        T __cyn_max__ "::cyn::stdlib::builtin_max"() except +raise_lib_error
+        list[T] __cyn_sorted__ "::cyn::stdlib::builtin_sorted"(bint reverse) except +raise_lib_error
+        list[T] __cyn_sorted__ "::cyn::stdlib::builtin_sorted"() except +raise_lib_error
         object to_py "::cyn::stdlib::to_py"()               # a copy
         object __to_py__ "::cyn::stdlib::to_view"()        # crossing to Python: a live view
         set[T] __from_py__ "::cyn::stdlib::set_from_py"(object o)

@@ -195,3 +195,57 @@ def test_reversed_like_python():
     else:
         out.append(-1)
     assert reversed_walk(xs).to_py() == out
+
+
+cdef class Rank nogil:
+    cdef long value
+
+    def __init__(self, long value):
+        self.value = value
+
+    def __lt__(self, Rank other):
+        return self.value < other.value
+
+
+cdef lib.list[long] aggregates(lib.list[long] xs) except * nogil:
+    out = lib.list[long]()
+    seen = lib.set[long]()
+    for x in xs:
+        seen.add(x)
+    ys = sorted(xs)
+    zs = sorted(xs, reverse=True)
+    out.append(sum(xs))
+    out.append(sum(xs, 100))
+    out.append(min(xs))
+    out.append(max(xs))
+    out.append(ys[0])
+    out.append(zs[0])
+    out.append(sum(seen))
+    out.append(max(seen))
+    out.append(len(sorted(seen)))
+    ranks = lib.list[Rank]()
+    for x in xs:
+        ranks.append(Rank(x))
+    out.append(max(ranks).value)
+    out.append(max(ranks) is ranks[xs.index(max(xs))])     # the first of equal maxima, as Python
+    out.append(min(ranks).value)
+    return out
+
+
+cdef long min_of_nothing() except -1 nogil:
+    return min(lib.list[long]())
+
+
+def test_sum_min_max_sorted_like_python():
+    cdef lib.list[long] xs = [3, 1, 2, 3]
+    py = [3, 1, 2, 3]
+    want = [sum(py), sum(py, 100), min(py), max(py), sorted(py)[0], sorted(py, reverse=True)[0],
+            sum(set(py)), max(set(py)), len(sorted(set(py))), max(py), True, min(py)]
+    assert aggregates(xs).to_py() == want
+    try:
+        min_of_nothing()
+    except ValueError as e:
+        assert str(e) == "min() arg is an empty sequence"
+    else:
+        assert False, "no ValueError"
+    assert sorted(py) == [1, 2, 3, 3]      # Python's sorted() in the same module is untouched

@@ -72,6 +72,47 @@ inline Ref<lib::string> string_add(const Ref<lib::string>& a, const Ref<lib::str
 }
 inline Ref<lib::string> string_from_bytes(const char* p) { return make<lib::string>(p); }
 
+// ---- sum() / min() / max() / sorted() of a list or set (the `__cyn_sum__`… of lib.pxd) ----
+// Python's results and errors: sum from 0 (or `start`), ValueError for min/max of an empty
+// container, items ordered by the element protocol (less_than: __lt__ for objects).
+template <class C>
+inline auto builtin_sum(const Ref<C>& items, typename C::value_type start) {
+  static_assert(std::is_arithmetic_v<typename C::value_type>, "sum() of numbers");
+  for (const auto& x : *items) start += x;
+  return start;
+}
+template <class C>
+inline auto builtin_sum(const Ref<C>& items) {
+  return builtin_sum(items, typename C::value_type{});
+}
+template <class C>
+inline typename C::value_type builtin_extreme(const Ref<C>& items, bool want_max, const char* empty) {
+  auto it = items->begin(), end = items->end();
+  if (it == end) throw ValueError(empty);
+  typename C::value_type best = *it;
+  for (++it; it != end; ++it) {
+    // the first of equal extremes wins, as in Python
+    if (want_max ? lib::less_than(best, *it) : lib::less_than(*it, best)) best = *it;
+  }
+  return best;
+}
+template <class C>
+inline typename C::value_type builtin_min(const Ref<C>& items) {
+  return builtin_extreme(items, false, "min() arg is an empty sequence");
+}
+template <class C>
+inline typename C::value_type builtin_max(const Ref<C>& items) {
+  return builtin_extreme(items, true, "max() arg is an empty sequence");
+}
+template <class C>
+inline Ref<lib::list<typename C::value_type>> builtin_sorted(const Ref<C>& items, bool reverse = false) {
+  auto out = make<lib::list<typename C::value_type>>();
+  out->reserve(static_cast<std::size_t>(items->len()));
+  for (const auto& x : *items) out->append(x);
+  out->sort(reverse);
+  return out;
+}
+
 // `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref.
 template <class T>
 inline void list_extend(const Ref<lib::list<T>>& xs, const Ref<lib::list<T>>& ys) {
