@@ -421,7 +421,7 @@ def install_instance_wrappers():
     def generate_struct(module_node, entry, code):
         result = upstream_generate_struct(module_node, entry, code)
         for info in getattr(entry.type, 'cyn_instance_infos', ()):
-            wrapper.generate_prototypes(info, code)
+            wrapper.generate_prototypes(info, code, getattr(entry.type, 'cyn_namespace', None))
         return result
 
     emit.generate_struct = generate_struct

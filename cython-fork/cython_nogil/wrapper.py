@@ -440,7 +440,19 @@ def _put_conversions(info, code):
     code.putln("}")
 
 
-def generate_prototypes(info, code):
+def generate_prototypes(info, code, namespace=None):
+    """The conversion prototypes; `namespace`: the class's C++ namespace when its struct type
+    does not carry it (an instantiation of a generic class)."""
     ref_decl = info.ref_type.empty_declaration_code()
     code.putln("static PyObject* %s(const %s& r);" % (info.to_py_cname, ref_decl))
     code.putln("static %s %s(PyObject* o);" % (ref_decl, info.from_py_cname))
+    namespace = namespace or getattr(info.ref_type.struct_type, 'cyn_namespace', None)
+    if namespace:
+        # Beside the class, so that argument-dependent lookup finds them from the containers'
+        # conversions (cyn/stdlib/lib.hpp: item_to_py/item_from_py of a lib.list[Point]...).
+        code.putln("namespace %s {" % namespace)
+        code.putln("static inline PyObject* cyn_item_to_py(const %s& r) { return ::%s(r); }"
+                   % (ref_decl, info.to_py_cname))
+        code.putln("static inline %s cyn_item_from_py(PyObject* o, const %s*) { return ::%s(o); }"
+                   % (ref_decl, ref_decl, info.from_py_cname))
+        code.putln("}")

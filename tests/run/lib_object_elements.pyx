@@ -7,8 +7,8 @@ from cyn cimport lib
 
 
 cdef class Card nogil:
-    cdef long rank
-    cdef long suit
+    cdef public long rank
+    cdef public long suit
 
     def __init__(self, long rank, long suit):
         self.rank = rank
@@ -270,3 +270,46 @@ def test_wrappers_compare_and_hash_with_the_class_methods():
     # no __eq__: identity, as object
     cdef object p = Plain(), q = Plain()
     assert p != q and p == p and hash(p) == hash(p)
+
+
+cdef class Joker(Card) nogil:
+    pass
+
+
+def test_containers_of_objects_convert_to_and_from_python():
+    cdef lib.list[Card] xs = [Card(1, 0), Joker(2, 0), None]
+    back = xs.to_py()
+    assert [type(c).__name__ for c in back[:2]] == ["Card", "Joker"] and back[2] is None
+    assert [(c.rank, c.suit) for c in back[:2]] == [(1, 0), (2, 0)]
+    cdef lib.set[Card] s = {Card(1, 1), Card(1, 1), Card(2, 1)}     # equal by __eq__/__hash__
+    assert len(s) == 2
+    cdef lib.dict[Card, long] d = {Card(5, 5): 50}
+    assert d[Card(5, 5)] == 50 and Card(5, 5) in d.to_py()
+    view = xs                                  # a live view: `in` compares with __eq__
+    assert Card(2, 0) in view and Card(3, 0) not in view
+    try:
+        xs = [Card(1, 0), 5]
+    except TypeError as e:
+        assert "expected" in str(e) and "Card" in str(e) and "int" in str(e)
+    else:
+        assert False, "no TypeError"
+
+
+cdef class Box[T] nogil:
+    cdef T value
+
+    def __init__(self, T value):
+        self.value = value
+
+    cpdef T get(self):
+        return self.value
+
+
+def test_containers_of_generic_instances_convert():
+    xs = lib.list[Box[long]]()
+    xs.append(Box[long](4))
+    xs.append(Box[long](5))
+    back = xs.to_py()
+    assert [b.get() for b in back] == [4, 5]
+    cdef lib.list[Box[long]] again = back
+    assert len(again) == 2 and again[1].get() == 5

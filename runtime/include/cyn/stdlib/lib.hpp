@@ -192,7 +192,8 @@ template <class T>
 inline PyObject* to_py(const Ref<lib::set<T>>& s);
 inline PyObject* to_py(const Ref<lib::string>& s);
 // One element as a new Python object (nullptr with an exception set on failure). Scalars as
-// int/float/bool, lib.string as str (UTF-8; invalid bytes are an error, as decoding is).
+// int/float/bool, lib.string as str (UTF-8; invalid bytes are an error, as decoding is),
+// objects of nogil classes as their wrappers.
 template <class T>
 inline PyObject* item_to_py(const T& x) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -206,6 +207,10 @@ inline PyObject* item_to_py(const T& x) {
   } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
     if (!x) Py_RETURN_NONE;
     return PyUnicode_DecodeUTF8(x->data(), static_cast<Py_ssize_t>(x->size()), "strict");
+  } else if constexpr (requires { cyn_item_to_py(x); }) {
+    // A nogil class: its module declares the conversion beside the class (found by ADL),
+    // giving the wrapper of the object's own class.
+    return cyn_item_to_py(x);
   } else if constexpr (is_ref<T>::value) {
     return to_py(x);
   } else {
@@ -319,6 +324,12 @@ inline bool item_from_py(PyObject* o, T& out) {
       return false;
     }
     out = make<lib::string>(data, static_cast<std::size_t>(size));
+    return true;
+  } else if constexpr (requires { cyn_item_from_py(o, static_cast<const T*>(nullptr)); }) {
+    // A nogil class (see item_to_py): its wrapper or a subclass's, or None; else TypeError.
+    T value = cyn_item_from_py(o, static_cast<const T*>(nullptr));
+    if (!value && o != Py_None) return false;
+    out = std::move(value);
     return true;
   } else {
     static_assert(!sizeof(T), "no Python conversion for this element type");
