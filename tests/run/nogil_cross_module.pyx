@@ -6,6 +6,7 @@ Python in every direction, and __dealloc__ of the other module's base runs for o
 """
 from _xmod_shapes cimport Shape, Square, Plain, total_area
 from _xmod_mid cimport Tile
+from cyn cimport lib
 import _xmod_shapes
 import _xmod_mid
 
@@ -158,3 +159,16 @@ cdef double with_defaults() nogil:
 
 def test_optional_arguments_declared_with_star_in_the_pxd():
     assert with_defaults() == 5 + 14
+
+
+def test_containers_of_the_other_modules_objects_convert():
+    cdef lib.list[Shape] shapes = [_xmod_shapes.Shape(1, 2), _xmod_shapes.Square(3), Frame(1, 1, 1)]
+    back = shapes.to_py()
+    assert [type(x).__name__ for x in back] == ["Shape", "Square", "Frame"]
+    assert [x.w for x in back] == [1, 3, 1]
+    try:
+        shapes = [object()]
+    except TypeError as e:
+        assert "Shape" in str(e), str(e)
+    else:
+        raise AssertionError("no TypeError")
