@@ -130,8 +130,26 @@ inline Ref<lib::set<T>> set_from_list(const Ref<lib::list<T>>& xs) {
 
 #ifdef Py_PYTHON_H
 // ---- errors ----------------------------------------------------------------------------
+// A str subclass whose repr is the text itself (`cyn.lib.KeyRepr`), made once per module.
+// Error path only; GIL held; nullptr (error cleared) if it cannot be made.
+inline PyObject* key_repr_type() {
+  static PyObject* type = nullptr;
+  if (type) return type;
+  PyObject* str_str = PyObject_GetAttrString(reinterpret_cast<PyObject*>(&PyUnicode_Type), "__str__");
+  if (str_str) {
+    type = PyObject_CallFunction(reinterpret_cast<PyObject*>(&PyType_Type), "s(O){sOsss()}", "KeyRepr",
+                                 reinterpret_cast<PyObject*>(&PyUnicode_Type), "__repr__", str_str,
+                                 "__module__", "cyn.lib", "__slots__");
+    Py_DECREF(str_str);
+  }
+  if (!type) PyErr_Clear();
+  return type;
+}
+
 // The argument of a KeyError: the key itself when its repr reads back as a literal (so
-// str(e) matches Python's exactly), else the text. Error path only; GIL held.
+// str(e) matches Python's exactly); else (an object's __repr__) the text as a KeyRepr, so
+// that str(e) shows it unquoted, as Python shows the repr of an object key. Error path
+// only; GIL held.
 inline PyObject* key_error_argument(const char* repr) {
   PyObject* text = PyUnicode_FromString(repr);
   if (!text) return nullptr;
@@ -144,6 +162,14 @@ inline PyObject* key_error_argument(const char* repr) {
   Py_DECREF(ast);
   if (!value) {
     PyErr_Clear();
+    if (PyObject* type = key_repr_type()) {
+      PyObject* shown = PyObject_CallFunctionObjArgs(type, text, nullptr);
+      if (shown) {
+        Py_DECREF(text);
+        return shown;
+      }
+      PyErr_Clear();
+    }
     return text;
   }
   Py_DECREF(text);
