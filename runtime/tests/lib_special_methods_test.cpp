@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cyn/lib/dict.hpp"
@@ -211,6 +212,37 @@ TEST_F(LibSpecialMethods, SortByKeyThatThrowsLeavesTheListAlone) {
   for (auto& c : *cards) suits.push_back(c->suit);
   std::sort(suits.begin(), suits.end());
   for (long i = 0; i < 50; ++i) ASSERT_EQ(suits[static_cast<std::size_t>(i)], i);
+}
+
+TEST_F(LibSpecialMethods, ThreadsShareObjectsAcrossTheirOwnContainers) {
+  // The objects are shared, each thread's containers are its own (containers are not
+  // synchronised; objects and their counts are): every thread hashes, compares and sorts the
+  // same objects at once, and every count comes back to where it was.
+  std::vector<Ref<Card>> shared;
+  for (long i = 0; i < 500; ++i) shared.push_back(make<Card>(i % 97, i % 4));
+  std::vector<std::thread> threads;
+  std::vector<long> results(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&shared, &results, t] {
+      for (int round = 0; round < 20; ++round) {
+        auto s = make<set<Ref<Card>>>();
+        auto d = make<dict<Ref<Card>, long>>();
+        auto xs = make<list<Ref<Card>>>();
+        for (std::size_t i = 0; i < shared.size(); ++i) {
+          constexpr std::size_t kStride[] = {1, 3, 7, 9};  // coprime to 500: every object, in another order
+          const Ref<Card>& c = shared[(i * kStride[t]) % shared.size()];
+          s->add(c);
+          d->setitem(c, static_cast<long>(i));
+          xs->append(c);
+        }
+        xs->sort();
+        results[static_cast<std::size_t>(t)] = s->len() * 1000 + d->len() + (xs->getitem(0)->rank == 0);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (long r : results) EXPECT_EQ(r, 388 * 1000 + 388 + 1);  // distinct (rank, suit) pairs
+  for (auto& c : shared) EXPECT_EQ(c->refcount(), 1u);
 }
 
 }  // namespace
