@@ -1,8 +1,8 @@
 // cyn/lib/hash_table.hpp — the insertion-ordered hash table under lib.dict and lib.set.
 //
-// The compact layout of CPython's dict: an `entries` array in insertion order (hash, key,
-// value) and a power-of-two `slots` array, at most half full, probed linearly from a
-// Fibonacci-hashed start.
+// The compact layout of CPython's dict: an `entries` array in insertion order (key, value,
+// and the key's hash unless the key caches it: see table_entry) and a power-of-two `slots`
+// array, at most half full, probed linearly from a Fibonacci-hashed start.
 // A slot holds a 32-bit entry number and the top 32 bits of the Fibonacci-hashed key (a
 // tag), so probing past other keys rarely touches their entries: a lookup costs about one
 // slot and one entry access; an entry of a string key also keeps the key's text when it is
@@ -22,7 +22,7 @@
 // Internal to dict/set (namespace detail): they add Python's API, errors and iterators.
 //
 // Invariants:
-// - entries_[0, used_) are live entries or tombstones (hash == kTombstone, key/value
+// - entries_[0, used_) are live entries or tombstones (is_live false, key/value
 //   destroyed); live_ counts the live ones; used_ == 0 or entries_[used_-1] is live;
 // - every live entry has exactly one slot holding its number and its tag; no slot names a
 //   tombstone; a key's probe path runs from bucket(tag) to its slot over non-EMPTY slots;
@@ -81,6 +81,7 @@ template <>
 struct key_shadow<Ref<string>> {
   static constexpr std::size_t kCapacity = 15;
   static constexpr std::uint8_t kUnknown = 0xff;  // text longer than kCapacity, or None
+  static constexpr std::uint8_t kDead = 0xfe;     // the entry is a tombstone (see table_entry)
   // Two words, so that a new entry's shadow is built in registers and stored as two words:
   // filled byte by byte on the stack and then copied whole, it stalled every insert on a
   // failed store-to-load forward. In memory order: byte 0 is the size (0..kCapacity, else
@@ -101,12 +102,25 @@ struct key_shadow<Ref<string>> {
   }
 };
 
-template <class K, class V>
+// An entry keeps its key's hash, except where the key keeps it itself and a shadow tells keys
+// apart (a string: its hash is cached in the object). Such an entry is 8 bytes smaller (32
+// bytes for a string → long dict: two per cache line, less to move when the table grows),
+// and marks a tombstone in its shadow instead of its hash.
+template <class K>
+inline constexpr bool kEntryKeepsHash = !key_shadow<K>::kEnabled;
+
+template <class K, class V, bool = kEntryKeepsHash<K>>
 struct table_entry {
-  std::uint64_t hash;
+  std::uint64_t hash;  // kTombstone: a tombstone
   K key;
   [[no_unique_address]] V value;
-  [[no_unique_address]] typename key_shadow<K>::type shadow;  // filled when the key goes in
+  [[no_unique_address]] typename key_shadow<K>::type shadow;
+};
+template <class K, class V>
+struct table_entry<K, V, false> {
+  K key;
+  [[no_unique_address]] V value;
+  typename key_shadow<K>::type shadow;  // filled when the key goes in; size() kDead: a tombstone
 };
 
 // Keys that compare as cheaply as their hashes (and whose equal keys hash alike): a probe
@@ -162,7 +176,13 @@ class hash_table {
   std::size_t end_position() const noexcept { return used_; }
   entry* entry_at(std::size_t position) noexcept { return entries_ + position; }
   const entry* entry_at(std::size_t position) const noexcept { return entries_ + position; }
-  static bool is_live(const entry& e) noexcept { return e.hash != kTombstone; }
+  static bool is_live(const entry& e) noexcept {
+    if constexpr (kEntryKeepsHash<K>) {
+      return e.hash != kTombstone;
+    } else {
+      return e.shadow.size() != key_shadow<K>::kDead;
+    }
+  }
 
   // The hash a key is stored under (never kTombstone).
   template <class Q>
@@ -221,7 +241,7 @@ class hash_table {
   bool pop_last(entry* out) {
     if (live_ == 0) return false;
     std::size_t number = used_ - 1;  // live by the invariant
-    std::size_t slot = bucket_of_tag(tag_of(entries_[number].hash));
+    std::size_t slot = bucket_of_tag(tag_of(hash_of_entry(entries_[number])));
     while (slot_number(slots_[slot]) != number) slot = (slot + 1) & mask_;
     erase_slot(slot, out);
     return true;
@@ -314,7 +334,7 @@ class hash_table {
   template <class Q>
   static bool key_is(const entry& e, const Q& key, std::uint64_t h) {
     if constexpr (key_shadow<K>::kEnabled) {
-      if (e.hash != h) return false;
+      // (no stored hash to compare first: the slot's 32-bit tag matched already)
       int shadow_says = key_shadow<K>::match(e.shadow, key);
       if (shadow_says >= 0) return shadow_says == 1;
       if constexpr (std::is_same_v<Q, K>) {
@@ -347,7 +367,12 @@ class hash_table {
     constexpr bool kShadowFirst = key_shadow<K>::kEnabled && std::is_same_v<std::remove_cvref_t<KK>, K>;
     if constexpr (kShadowFirst) shadow = key_shadow<K>::of(key);
     std::size_t number = used_;
-    entry* e = new (entries_ + number) entry{h, K(std::forward<KK>(key)), V(std::forward<VV>(value)), shadow};
+    entry* e;
+    if constexpr (kEntryKeepsHash<K>) {
+      e = new (entries_ + number) entry{h, K(std::forward<KK>(key)), V(std::forward<VV>(value)), shadow};
+    } else {
+      e = new (entries_ + number) entry{K(std::forward<KK>(key)), V(std::forward<VV>(value)), shadow};
+    }
     if constexpr (key_shadow<K>::kEnabled && !kShadowFirst) e->shadow = key_shadow<K>::of(e->key);
     slots_[slot] = tag_of(h) | number;
     filled_ += takes_empty;
@@ -364,18 +389,42 @@ class hash_table {
     return slot;
   }
 
+  // The hash a live entry's key is stored under: kept in the entry, or asked of the key.
+  static std::uint64_t hash_of_entry(const entry& e) {
+    if constexpr (kEntryKeepsHash<K>) {
+      return e.hash;
+    } else {
+      return hash_key(e.key);
+    }
+  }
+  // An entry holding e's key and value (moved out of e), for erase's caller.
+  static entry moved_out(entry& e) {
+    if constexpr (kEntryKeepsHash<K>) {
+      return entry{e.hash, std::move(e.key), std::move(e.value), e.shadow};
+    } else {
+      return entry{std::move(e.key), std::move(e.value), e.shadow};
+    }
+  }
+  static void mark_dead(entry& e) noexcept {
+    if constexpr (kEntryKeepsHash<K>) {
+      e.hash = kTombstone;
+    } else {
+      e.shadow.word[0] = key_shadow<K>::kDead;
+    }
+  }
+
   void erase_slot(std::size_t slot, entry* out) {
     std::size_t number = slot_number(slots_[slot]);
     entry& e = entries_[number];
     // Move the key and value out first: they die after the table is consistent.
-    entry doomed{e.hash, std::move(e.key), std::move(e.value)};
+    entry doomed = moved_out(e);
     e.key.~K();
     e.value.~V();
-    e.hash = kTombstone;
+    mark_dead(e);
     slots_[slot] = kDeletedSlot;
     --live_;
     ++version_;
-    while (used_ > 0 && entries_[used_ - 1].hash == kTombstone) --used_;  // reclaim the tail
+    while (used_ > 0 && !is_live(entries_[used_ - 1])) --used_;  // reclaim the tail
     if (out) *out = std::move(doomed);
   }
 
@@ -404,7 +453,7 @@ class hash_table {
     } else {
       for (std::size_t i = 0; i < used_; ++i) {
         entry& e = entries_[i];
-        if (e.hash == kTombstone) continue;
+        if (!is_live(e)) continue;
         new (fresh + n) entry(std::move(e));
         e.key.~K();
         e.value.~V();
@@ -444,7 +493,7 @@ class hash_table {
     try {
       for (std::size_t i = 0; i < other.used_; ++i) {
         const entry& e = other.entries_[i];
-        if (e.hash == kTombstone) continue;
+        if (!is_live(e)) continue;
         new (fresh + n) entry(e);
         ++n;
       }
@@ -477,7 +526,7 @@ class hash_table {
   // Slots every entry from its stored hash (entries in order: random slot accesses).
   void reslot_from_entries() noexcept {
     for (std::size_t i = 0; i < used_; ++i) {
-      std::uint64_t tag = tag_of(entries_[i].hash);
+      std::uint64_t tag = tag_of(hash_of_entry(entries_[i]));
       slots_[free_slot_for(tag)] = tag | i;
     }
     filled_ = used_;
@@ -508,7 +557,7 @@ class hash_table {
   static void release(entry* entries, std::size_t used, std::uint64_t* slots) noexcept {
     if constexpr (!std::is_trivially_destructible_v<K> || !std::is_trivially_destructible_v<V>) {
       for (std::size_t i = 0; i < used; ++i) {
-        if (entries[i].hash == kTombstone) continue;
+        if (!is_live(entries[i])) continue;
         entries[i].key.~K();
         entries[i].value.~V();
       }
