@@ -249,3 +249,26 @@ def test_sum_min_max_sorted_like_python():
     else:
         assert False, "no ValueError"
     assert sorted(py) == [1, 2, 3, 3]      # Python's sorted() in the same module is untouched
+
+
+def test_nested_containers_convert_both_ways():
+    cdef lib.list[lib.list[long]] grid = [[1, 2], [], [3]]
+    assert grid.to_py() == [[1, 2], [], [3]]
+    cdef lib.dict[lib.string, lib.list[long]] groups = {"a": [1], "b": [2, 3]}
+    assert groups.to_py() == {"a": [1], "b": [2, 3]}
+    cdef lib.list[lib.set[long]] sets = [{1, 2}, set()]
+    assert sets.to_py() == [{1, 2}, set()]
+    cdef lib.dict[long, lib.dict[long, long]] deep = {1: {2: 3}}
+    assert deep.to_py() == {1: {2: 3}}
+    try:
+        grid = [[1], ["x"]]
+    except TypeError:
+        pass
+    else:
+        assert False, "no TypeError"
+    try:
+        grid = [[1], 5]
+    except TypeError:
+        pass
+    else:
+        assert False, "no TypeError"

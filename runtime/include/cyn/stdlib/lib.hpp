@@ -304,6 +304,29 @@ inline PyObject* to_py(const Ref<lib::set<T>>& s) {
 template <class C>
 inline bool view_unwrap(PyObject* o, Ref<C>& out);
 
+template <class T>
+inline Ref<lib::list<T>> list_from_py(PyObject* o);
+template <class K, class V>
+inline Ref<lib::dict<K, V>> dict_from_py(PyObject* o);
+template <class T>
+inline Ref<lib::set<T>> set_from_py(PyObject* o);
+
+// Containers as elements (`lib.list[lib.list[long]]`): converted by their own from_py.
+template <class T>
+struct nested_from_py : std::false_type {};
+template <class U>
+struct nested_from_py<Ref<lib::list<U>>> : std::true_type {
+  static Ref<lib::list<U>> convert(PyObject* o) { return list_from_py<U>(o); }
+};
+template <class K, class V>
+struct nested_from_py<Ref<lib::dict<K, V>>> : std::true_type {
+  static Ref<lib::dict<K, V>> convert(PyObject* o) { return dict_from_py<K, V>(o); }
+};
+template <class U>
+struct nested_from_py<Ref<lib::set<U>>> : std::true_type {
+  static Ref<lib::set<U>> convert(PyObject* o) { return set_from_py<U>(o); }
+};
+
 // One Python object as an element; false with an exception set when it does not convert.
 template <class T>
 inline bool item_from_py(PyObject* o, T& out) {
@@ -350,6 +373,11 @@ inline bool item_from_py(PyObject* o, T& out) {
       return false;
     }
     out = make<lib::string>(data, static_cast<std::size_t>(size));
+    return true;
+  } else if constexpr (nested_from_py<T>::value) {
+    T value = nested_from_py<T>::convert(o);  // None stays None
+    if (!value && o != Py_None) return false;
+    out = std::move(value);
     return true;
   } else if constexpr (requires { cyn_item_from_py(o, static_cast<const T*>(nullptr)); }) {
     // A nogil class (see item_to_py): its wrapper or a subclass's, or None; else TypeError.
