@@ -729,8 +729,8 @@ def _builtin_wrapped_sequence(sequence, env):
     function = sequence.function
     if not isinstance(function, ExprNodes.NameNode) or function.name not in ('enumerate', 'reversed'):
         return None
-    entry = env.lookup(function.name)
-    if entry is not None and not entry.is_builtin:
+    from .analysis import _is_builtin
+    if not _is_builtin(env.lookup(function.name)):
         return None
     args = sequence.args or []
     if function.name == 'enumerate' and len(args) in (1, 2) or function.name == 'reversed' and len(args) == 1:
