@@ -751,8 +751,6 @@ def _wrapped_item_type(sequence, env):
         return item
     if kind == 'reversed':
         return item
-    if item.is_ctuple:
-        return None     # enumerate(d.items()): not supported
     return PyrexTypes.c_tuple_type([PyrexTypes.c_py_ssize_t_type, item])
 
 

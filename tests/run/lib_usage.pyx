@@ -272,3 +272,16 @@ def test_nested_containers_convert_both_ways():
         pass
     else:
         assert False, "no TypeError"
+
+
+cdef long enumerated_items(lib.dict[lib.string, long] d) except -1 nogil:
+    cdef long total = 0
+    for i, (k, v) in enumerate(d.items(), 1):
+        total += i * 100 + v * 10 + len(k)
+    return total
+
+
+def test_enumerate_of_dict_items_like_python():
+    cdef lib.dict[lib.string, long] d = {"a": 1, "bb": 2, "ccc": 3}
+    py = {"a": 1, "bb": 2, "ccc": 3}
+    assert enumerated_items(d) == sum(i * 100 + v * 10 + len(k) for i, (k, v) in enumerate(py.items(), 1))
