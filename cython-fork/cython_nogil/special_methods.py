@@ -319,6 +319,44 @@ def _rewrite_object_call(node, env):
     return method_call(node.pos, fn, '__call__', node.args).analyse_types(env)
 
 
+def _text_class(env):
+    """The class a text literal becomes where nogil code needs an object (`lib.string`), when
+    the module cimports cyn.lib; else None."""
+    mod = env.global_scope()
+    for scope in [mod] + list(getattr(mod, 'cimported_modules', ())):
+        if getattr(scope, 'qualified_name', None) == 'cyn.lib':
+            entry = scope.lookup_here('string')
+            if entry is not None and entry.is_type and is_nogil_ref(entry.type):
+                return entry.type
+    return None
+
+
+def _text_literal_method(node, env):
+    """(class, method name) for `b" ".join(parts)` / `",".join(parts)`: a method of lib.string
+    called on a text literal with a nogil object among the arguments (code that passes only
+    Python objects keeps Python's str/bytes method); else None."""
+    fn = node.function
+    args = getattr(node, 'args', None)
+    if not isinstance(fn, ExprNodes.AttributeNode) \
+            or not isinstance(fn.obj, (ExprNodes.UnicodeNode, ExprNodes.BytesNode)) or not args:
+        return None
+    if not any(is_nogil_ref(_infer(a, env)) for a in args):
+        return None
+    t = _text_class(env)
+    if t is None or _method(t, fn.attribute) is None:
+        return None
+    return t, fn.attribute
+
+
+def _rewrite_text_literal_method_call(node, env):
+    found = _text_literal_method(node, env)
+    if found is None:
+        return None
+    t, name = found
+    receiver = node.function.obj.coerce_to(t, env)
+    return method_call(node.pos, receiver, name, node.args).analyse_types(env)
+
+
 # sum(o[, start]) / min(o) / max(o) / sorted(o) of a nogil object whose class declares the
 # matching `__cyn_sum__`… method (the lib containers, lib.pxd): positional arguments after
 # the object go to the method.
@@ -385,9 +423,9 @@ def _aggregate_result_type(fn, args, env):
 
 def _rewrite_builtin_call(node, env):
     """hash(o), str(o), repr(o) on nogil references; sum()/min()/max()/sorted() of lib
-    containers."""
+    containers; lib.string methods called on a text literal."""
     fn = node.function
-    replaced = _rewrite_aggregate_call(node, env)
+    replaced = _rewrite_aggregate_call(node, env) or _rewrite_text_literal_method_call(node, env)
     if replaced is not None:
         return replaced
     if not isinstance(fn, ExprNodes.NameNode) or len(node.args) != 1:
@@ -437,6 +475,9 @@ def _builtin_call_result_type(node, env):
     aggregate = _aggregate_result_type(fn, args, env)
     if aggregate is not None:
         return aggregate
+    text_method = _text_literal_method(node, env)
+    if text_method is not None:
+        return _method(*text_method).type.return_type
     if not isinstance(fn, ExprNodes.NameNode) or fn.name not in ('str', 'repr', 'hash') \
             or not args or len(args) != 1:
         return None

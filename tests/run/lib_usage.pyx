@@ -285,3 +285,15 @@ def test_enumerate_of_dict_items_like_python():
     cdef lib.dict[lib.string, long] d = {"a": 1, "bb": 2, "ccc": 3}
     py = {"a": 1, "bb": 2, "ccc": 3}
     assert enumerated_items(d) == sum(i * 100 + v * 10 + len(k) for i, (k, v) in enumerate(py.items(), 1))
+
+
+cdef lib.string joined(lib.string text) except * nogil:
+    words = text.split()
+    return "[" + b", ".join(words) + "] " + "-".join(words)
+
+
+def test_join_on_a_text_literal_like_python():
+    cdef lib.string text = "a b c"
+    words = "a b c".split()
+    assert joined(text).to_py() == "[" + ", ".join(words) + "] " + "-".join(words)
+    assert " ".join(["x", "y"]) == "x y"      # Python's str.join with Python arguments is untouched
