@@ -437,14 +437,7 @@ class hash_table {
     std::size_t slots = slots_for(want);
     std::size_t capacity = capacity_of(slots);
     if (capacity >= kDeleted) throw std::length_error("hash table too large");
-    entry* fresh = allocate_table_array<entry>(capacity);
-    std::uint64_t* fresh_slots;
-    try {
-      fresh_slots = allocate_table_array<std::uint64_t>(slots);
-    } catch (...) {
-      free_array(fresh);
-      throw;
-    }
+    auto [fresh, fresh_slots] = allocate_arrays(capacity, slots);
     std::size_t n = 0;
     if (relocates_by_memcpy<K>::value && relocates_by_memcpy<V>::value && used_ == live_) {
       // The entries now live in `fresh`; the old array is freed without destroying them.
@@ -475,20 +468,24 @@ class hash_table {
     free_array(old_slots);
   }
 
+  // Arrays for `capacity` entries and `slots` slots: both, or an exception and neither.
+  static std::pair<entry*, std::uint64_t*> allocate_arrays(std::size_t capacity, std::size_t slots) {
+    entry* fresh = allocate_table_array<entry>(capacity);
+    try {
+      return {fresh, allocate_table_array<std::uint64_t>(slots)};
+    } catch (...) {
+      free_array(fresh);
+      throw;
+    }
+  }
+
   // Copy construction: this table is empty; copies other's live entries. A table without
   // tombstones keeps its numbers, so its slots are copied as they are.
   void copy_from(const hash_table& other) {
     bool same_slots = other.used_ == other.live_;
     std::size_t slots = same_slots ? other.mask_ + 1 : slots_for(other.live_);
     std::size_t capacity = capacity_of(slots);
-    entry* fresh = allocate_table_array<entry>(capacity);
-    std::uint64_t* fresh_slots;
-    try {
-      fresh_slots = allocate_table_array<std::uint64_t>(slots);
-    } catch (...) {
-      free_array(fresh);
-      throw;
-    }
+    auto [fresh, fresh_slots] = allocate_arrays(capacity, slots);
     std::size_t n = 0;
     try {
       for (std::size_t i = 0; i < other.used_; ++i) {
