@@ -3,7 +3,9 @@
 // EMPTY/DELETED slot, growth that moves slot words (no tombstones) against growth that
 // re-slots entries (tombstones), reuse of DELETED slots, copies of both kinds, reserve, and a
 // table big enough to take the huge-page path, string keys around the length up to which an
-// entry keeps the key's text. Each test checks lookups, order and counts.
+// entry keeps the key's text, probe runs that wrap past the end of the slot array while the
+// table grows, a rebuild that shrinks the table, and random operations against a model.
+// Each test checks lookups, order and counts.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -138,6 +140,102 @@ TEST_F(LibHashTable, GrowthWithTombstonesRenumbersAndKeepsOrder) {
   EXPECT_EQ(last.first, order.back());
   order.pop_back();
   EXPECT_EQ(keys_of(*d), order);
+}
+
+// The hash whose Fibonacci-mixed value is `mixed` (so the test picks a key's bucket and tag).
+std::uint64_t hash_mixing_to(std::uint64_t mixed) {
+  const std::uint64_t phi = 0x9e3779b97f4a7c15ull;
+  std::uint64_t inverse = phi;
+  for (int i = 0; i < 6; ++i) inverse *= 2 - phi * inverse;
+  return mixed * inverse;
+}
+
+TEST_F(LibHashTable, GrowthMovesProbeRunsThatWrapPastTheEnd) {
+  // Keys whose buckets are the last ones of every table size: their probe run wraps to the
+  // front of the slot array, before and after each growth, among ordinary keys.
+  auto d = make<dict<Key, long>>();
+  std::vector<Key> keys;
+  for (long i = 0; i < 3000; ++i) {
+    std::uint64_t h = i % 3 == 0 ? hash_mixing_to((0xffffffffull - i % 97) << 32) : static_cast<std::uint64_t>(i) * 1000003;
+    keys.push_back(Key{i, h});
+    d->setitem(keys.back(), i);
+    if (i % 250 == 0 || i < 64) {
+      for (const Key& k : keys) ASSERT_EQ(d->getitem(k), k.id) << "after " << i << " inserts";
+    }
+  }
+  std::vector<long> ids;
+  for (auto& e : *d) ids.push_back(e.key.id);
+  ASSERT_EQ(ids.size(), keys.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], static_cast<long>(i));
+  EXPECT_FALSE(d->contains(Key{-1, hash_mixing_to(0xffffffffull << 32)}));
+}
+
+TEST_F(LibHashTable, ShrinkingRebuildKeepsNumbersAndFindsEveryKey) {
+  // popitem reclaims the tail, so no tombstone is left but DELETED slots are: the table then
+  // rebuilds smaller than it was while keeping its entry numbers.
+  auto d = make<dict<long, long>>();
+  for (long i = 0; i < 4000; ++i) d->setitem(i * 7919, i);
+  for (long i = 0; i < 3990; ++i) d->popitem();
+  ASSERT_EQ(d->len(), 10);
+  std::vector<long> expected;
+  for (long i = 0; i < 10; ++i) expected.push_back(i * 7919);
+  for (long i = 0; i < 5000; ++i) {
+    long k = -1 - i * 31;
+    d->setitem(k, i);
+    expected.push_back(k);
+    if (i % 97 == 0) {
+      for (long j = 10; j < 4000; j += 37) ASSERT_FALSE(d->contains(j * 7919)) << j;
+      for (long e : expected) ASSERT_TRUE(d->contains(e)) << e << " after " << i;
+    }
+  }
+  EXPECT_EQ(keys_of(*d), expected);
+}
+
+TEST_F(LibHashTable, RandomOperationsAgreeWithAModel) {
+  // Inserts, deletes (middle and tail) and popitem at random over a small key range with
+  // clustered hashes, checked against a model after every step: every kind of rebuild (grow,
+  // same size, shrink; with and without tombstones) happens many times.
+  std::mt19937_64 rng(2026);
+  auto d = make<dict<Key, long>>();
+  std::vector<std::pair<long, long>> model;  // insertion order, as Python keeps it
+  auto hash_of_id = [](long id) { return hash_mixing_to(static_cast<std::uint64_t>(id % 61) << 58 | static_cast<std::uint64_t>(id)); };
+  auto find = [&](long id) {
+    for (std::size_t i = 0; i < model.size(); ++i)
+      if (model[i].first == id) return static_cast<long>(i);
+    return -1l;
+  };
+  for (long step = 0; step < 30000; ++step) {
+    long id = static_cast<long>(rng() % 600);
+    int op = static_cast<int>(rng() % 10);
+    long at = find(id);
+    if (op < 5) {
+      d->setitem(Key{id, hash_of_id(id)}, step);
+      if (at >= 0) model[at].second = step; else model.emplace_back(id, step);
+    } else if (op < 9) {
+      if (at >= 0) {
+        d->delitem(Key{id, hash_of_id(id)});
+        model.erase(model.begin() + at);
+      } else {
+        ASSERT_THROW(d->delitem(Key{id, hash_of_id(id)}), cyn::KeyError);
+      }
+    } else if (!model.empty()) {
+      auto [k, v] = d->popitem();
+      ASSERT_EQ(k.id, model.back().first);
+      ASSERT_EQ(v, model.back().second);
+      model.pop_back();
+    }
+    ASSERT_EQ(d->len(), static_cast<long>(model.size()));
+    if (step % 50 == 0) {
+      std::size_t i = 0;
+      for (auto& e : *d) {
+        ASSERT_LT(i, model.size());
+        ASSERT_EQ(e.key.id, model[i].first);
+        ASSERT_EQ(e.value, model[i].second);
+        ++i;
+      }
+      for (long other = 0; other < 600; ++other) ASSERT_EQ(d->contains(Key{other, hash_of_id(other)}), find(other) >= 0);
+    }
+  }
 }
 
 TEST_F(LibHashTable, DeletedSlotsAreReusedWithoutGrowingForever) {
