@@ -169,6 +169,15 @@ def generate_destructor(st, code):
     code.putln("%s::~%s() { %s }" % (st.empty_declaration_code(), st.cname, body))
 
 
+def _release_temporary_reference(node, code):
+    """`tmp.reset();` after the last use of a temporary holding a nogil reference (after an
+    assignment that moved it out, this is a test of an empty pointer)."""
+    from .types import NogilRefType
+    if node.is_temp and not getattr(node, 'use_borrowed_ref', False) \
+            and type(node.type) is NogilRefType and node.result():
+        code.putln("%s.reset();" % node.result())
+
+
 def install():
     # ---- `raise` inside nogil methods takes the GIL on the raise path only ----------
     from Cython.Compiler.ParseTreeTransforms import InjectGilHandling
@@ -228,6 +237,25 @@ def install():
 
     ModuleNode.ModuleNode.generate_type_import_call = generate_type_import_call
 
+    # ---- a temporary's reference goes as soon as the expression is done with it --------
+    # Cython releases a Python temporary right after its last use. A nogil reference in a C++
+    # temporary was released only when the temporary was reused or the function returned, so
+    # `make(3).x` kept the object, and delayed its __dealloc__, to the end of the function
+    # (SPEC §1: an object dies exactly when its last reference goes).
+    upstream_disposal = ExprNodes.ExprNode.generate_disposal_code
+    upstream_post_assignment = ExprNodes.ExprNode.generate_post_assignment_code
+
+    def generate_disposal_code(self, code):
+        upstream_disposal(self, code)
+        _release_temporary_reference(self, code)
+
+    def generate_post_assignment_code(self, code):
+        upstream_post_assignment(self, code)
+        _release_temporary_reference(self, code)
+
+    ExprNodes.ExprNode.generate_disposal_code = generate_disposal_code
+    ExprNodes.ExprNode.generate_post_assignment_code = generate_post_assignment_code
+
     # ---- functions of nogil classes use the error hint --------------------------
     upstream_declare = Nodes.CFuncDefNode.analyse_declarations
 
@@ -261,11 +289,15 @@ def install():
     upstream_will_check = Nodes.CFuncDefNode.caller_will_check_exceptions
 
     def caller_will_check_exceptions(self):
-        # Called exactly once, in the error exit of the function being generated.
+        # Called exactly once, in the error exit of the function being generated. The hint
+        # is set wherever the exception propagates: `except *`/`except? -1` (the caller
+        # checks) and `except -1` too (the caller tests the value only, but the runtime's
+        # coroutine launcher, which cannot know the value, looks at the hint).
         result = upstream_will_check(self)
         code = getattr(self, '_cyn_code', None)
-        if result and code is not None and (getattr(self, 'cyn_sets_error_hint', False)
-                                            or module_uses_runtime(self)):
+        propagates = result or self.entry.type.exception_value is not None
+        if propagates and code is not None and (getattr(self, 'cyn_sets_error_hint', False)
+                                                or module_uses_runtime(self)):
             code.putln("cyn_set_error_hint();")
         return result
 
