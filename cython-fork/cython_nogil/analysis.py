@@ -216,11 +216,11 @@ def install():
         if not is_nogil_ref(t):
             return upstream_atc(self, env)
         args, kwds = self.explicit_args_kwds()
-        if kwds:
-            error(self.pos, "keyword arguments are not supported when constructing nogil "
-                            "class '%s'" % t)
-            return NogilNullNode(self.pos, PyrexTypes.error_type)
         st = t.struct_type
+        if kwds:
+            args = _bind_keyword_arguments(self, t, list(args), kwds)
+            if args is None:
+                return NogilNullNode(self.pos, PyrexTypes.error_type)
         if st.scope is None:
             error(self.pos, "nogil class '%s' is declared but not defined" % t)
             return NogilNullNode(self.pos, PyrexTypes.error_type)
@@ -230,7 +230,8 @@ def install():
                             "in %s and its .pyx is not beside it (declare `def __init__(self, "
                             "...)` in the .pxd)" % (t, unknown))
             return NogilNullNode(self.pos, PyrexTypes.error_type)
-        args = [a.analyse_types(env) for a in args]
+        from .special_methods import with_literal_length
+        args = [a.analyse_types(env) for a in with_literal_length(self.pos, t, args)]
         constructor = _find_constructor(st)
         if constructor is None:
             if args:
@@ -596,12 +597,23 @@ def _static_nogil_type(node, env):
                 if method is not None and method.type.is_cfunction and is_nogil_ref(method.type.return_type):
                     return method.type.return_type
         return None
-    if isinstance(node, ExprNodes.IndexNode) and isinstance(node.base, ExprNodes.NameNode):
-        e = env.lookup(node.base.name)
-        t = e.type if e is not None and not e.is_type else None
-        if t is not None and (t.is_array or t.is_ptr) and is_nogil_ref(t.base_type):
-            return t.base_type
-        return None
+    if isinstance(node, ExprNodes.IndexNode):
+        if isinstance(node.base, ExprNodes.NameNode):
+            e = env.lookup(node.base.name)
+            t = e.type if e is not None and not e.is_type else None
+            if t is not None and (t.is_array or t.is_ptr) and is_nogil_ref(t.base_type):
+                return t.base_type
+        # xs[i], xs[a:b] of a nogil object: what its __getitem__ / __getslice__ returns
+        method = '__getslice__' if isinstance(node.index, ExprNodes.SliceNode) else '__getitem__'
+        return _special_method_result(_static_nogil_type(node.base, env), method)
+    if isinstance(node, ExprNodes.SliceIndexNode):      # xs[a:b] (no step)
+        return _special_method_result(_static_nogil_type(node.base, env), '__getslice__')
+    if isinstance(node, ExprNodes.BinopNode):
+        from .special_methods import BINARY_METHODS
+        method = BINARY_METHODS.get(node.operator)
+        if method is None:
+            return None
+        return _special_method_result(_static_nogil_type(node.operand1, env), method)
     if isinstance(node, ExprNodes.TypecastNode):
         base = getattr(node.base_type, 'name', None)
         if base is not None:
@@ -614,8 +626,76 @@ def _static_nogil_type(node, env):
     return None
 
 
+def _special_method_result(t, name):
+    """The nogil reference type that method `name` of nogil type `t` returns, else None."""
+    if t is None or t.scope is None:
+        return None
+    e = t.scope.lookup(name)
+    if e is None or not e.type.is_cfunction:
+        return None
+    rt = e.type.return_type
+    return rt if is_nogil_ref(rt) else None
+
+
 def _infers_nogil_ref(node, env):
     return _static_nogil_type(node, env) is not None
+
+
+def _bind_keyword_arguments(node, t, args, kwds):
+    """`Point(y=2, x=1)`: keyword arguments bound to the parameters of the class's __init__
+    by name, as Python binds them, giving the positional argument list of the C++
+    constructor. An optional parameter left out before one given by keyword takes the
+    default written in this module's __init__. None (error reported) when they do not bind."""
+    import copy
+    from .wrapper import _defaults_of
+    pairs = getattr(kwds, 'key_value_pairs', None)
+    names = [getattr(p.key, 'value', None) for p in pairs or ()]
+    if pairs is None or not all(isinstance(n, str) for n in names):
+        error(node.pos, "keyword arguments of nogil class '%s' must be written out (name=value)" % t)
+        return None
+    st = t.struct_type
+    ctor = _find_constructor(st) if st.scope is not None else None
+    if ctor is None or len(ctor.all_alternatives()) != 1:
+        error(node.pos, "keyword arguments need nogil class '%s' to have one __init__ "
+                        "signature" % t)
+        return None
+    params = ctor.type.args
+    given = dict(zip(names, (p.value for p in pairs)))
+    for name in names:
+        index = next((i for i, p in enumerate(params) if p.name == name), None)
+        if index is None:
+            error(node.pos, "__init__() of nogil class '%s' got an unexpected keyword argument "
+                            "'%s'" % (t, name))
+            return None
+        if index < len(args):
+            error(node.pos, "__init__() of nogil class '%s' got multiple values for argument "
+                            "'%s'" % (t, name))
+            return None
+    defaults = _defaults_of(getattr(ctor, 'cyn_def_node', None))
+    required = len(params) - ctor.type.optional_arg_count
+    last = max(i for i, p in enumerate(params) if p.name in given)
+    for i in range(len(args), last + 1):
+        name = params[i].name
+        if name in given:
+            args.append(given[name])
+        elif i >= required and name in defaults:
+            args.append(_moved_to(copy.deepcopy(defaults[name]), node.pos))
+        else:
+            error(node.pos, "__init__() of nogil class '%s' is missing argument '%s'" % (t, name))
+            return None
+    return args
+
+
+def _moved_to(tree, pos):
+    """`tree` (a copied expression) with every node at `pos`: code is generated for it where
+    it is used, and a function's line table only takes positions inside the function."""
+    tree.pos = pos
+    for attr in getattr(tree, 'child_attrs', None) or ():
+        value = getattr(tree, attr, None)
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, Nodes.Node):
+                _moved_to(child, pos)
+    return tree
 
 
 def _find_constructor(st):
@@ -786,14 +866,50 @@ def _error_node(node):
     return _ErrorExprNode(node.pos)
 
 
+# The runtime's coroutine launchers (stdlib/cyn/coro.pxd): their function runs on a worker
+# thread without the GIL, which the C++ template taking it cannot check.
+_COROUTINE_LAUNCHERS = ('cyn::stdlib::spawn', 'cyn::stdlib::run')
+
+
+def _check_coroutine_function(node, env):
+    """spawn(f, ...) / run(f, ...): f must be a nogil function (a function needing the GIL
+    would run Python code on a worker thread that does not hold it)."""
+    fn = node.function
+    if not isinstance(fn, ExprNodes.NameNode) or not node.args:
+        return
+    entry = env.lookup(fn.name)
+    if entry is None or getattr(entry, 'cname', None) not in _COROUTINE_LAUNCHERS:
+        return
+    target = node.args[0]
+    if not isinstance(target, ExprNodes.NameNode):
+        return
+    f = env.lookup(target.name)
+    t = f.type if f is not None else None
+    if t is not None and t.is_ptr and t.base_type.is_cfunction:
+        t = t.base_type
+    if t is not None and t.is_cfunction and not t.nogil:
+        error(target.pos, "%s() runs '%s' on a worker thread without the GIL: declare it nogil"
+              % (fn.name, target.name))
+
+
 def _analyse_nogil_special_call(node, env):
     fn = node.function
+    _check_coroutine_function(node, env)
     # Base.method(self, args) -> self->Base::method(args)
     if isinstance(fn, ExprNodes.AttributeNode) and _named_nogil_type(fn.obj, env) is not None:
         t = fn.obj.analyse_as_type(env)
         if is_nogil_ref(t):
             st = t.struct_type
             entry = st.scope.lookup(fn.attribute) if st.scope else None
+            if (entry is None or not entry.type.is_cfunction) and fn.attribute == '__init__':
+                # B.__init__(self, ...) where B inherits its __init__: the nearest base's, as
+                # Python resolves it
+                for base in _nogil_bases(t)[1:]:
+                    scope = base.struct_type.scope
+                    inherited = scope.lookup_here('__init__') if scope is not None else None
+                    if inherited is not None and inherited.type.is_cfunction:
+                        entry, st = inherited, base.struct_type
+                        break
             if entry is None or not entry.type.is_cfunction:
                 error(fn.pos, "nogil class '%s' has no method '%s'" % (t, fn.attribute))
                 return _error_node(node)

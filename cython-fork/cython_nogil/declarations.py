@@ -383,27 +383,30 @@ def _mark_declared_methods(attributes, scope):
 
 
 def constructors_from_implementation(node):
-    """Declarations of `__init__` for a class whose .pxd does not declare one, read from
-    the .pyx beside the .pxd.
+    """Declarations of `__init__` and of the special methods that a class's .pxd leaves out,
+    read from the .pyx beside the .pxd.
 
     Another module constructs the class (or calls `Base.__init__(self, ...)` in a subclass)
-    through a C++ constructor it must know the signature of; a .pxd may say it
-    (`def __init__(self, double w, double h)`, no body), else the implementation beside it
-    does.  Only parsed, never analysed; when the .pyx is absent or does not parse, nothing
-    is declared and such a construction is reported where it is written."""
+    through a C++ constructor it must know the signature of, and maps `a == b`, `len(a)`,
+    `hash(a)`… to the special methods it must know of (else `==` would silently be identity
+    there, while it calls `__eq__` in the defining module). A .pxd may declare them
+    (`def __init__(self, double w, double h)`, `def __eq__(self, Shape other)`, no body),
+    else the implementation beside it does. Only parsed, never analysed; when the .pyx is
+    absent or does not parse, nothing is declared and a construction is reported where it
+    is written."""
     import os
-    from .syntax import declarator_name
-    declares_init = any(
-        declarator_name(d) == '__init__'
-        for a in node.attributes or () if isinstance(a, Nodes.CVarDefNode) for d in a.declarators)
-    if declares_init:
-        return []
+    from .syntax import declarator_name, NOGIL_SPECIAL_METHODS
+    from .special_methods import MORE_SPECIAL_METHODS
+    declared = {declarator_name(d)
+                for a in node.attributes or () if isinstance(a, Nodes.CVarDefNode) for d in a.declarators}
+    wanted = ({'__init__'} | set(NOGIL_SPECIAL_METHODS) | set(MORE_SPECIAL_METHODS)) - declared \
+        - {'__dealloc__'}
     filename = getattr(node.pos[0], 'filename', None)
     if not filename or not filename.endswith('.pxd'):
         return []
     pyx = filename[:-len('.pxd')] + '.pyx'
     if not os.path.isfile(pyx):
-        if node.ref_type is not None:
+        if node.ref_type is not None and '__init__' in wanted:
             node.ref_type.struct_type.cyn_constructor_unknown = os.path.basename(filename)
         return []
     cls = _parse_class(pyx, node.name)
@@ -411,7 +414,7 @@ def constructors_from_implementation(node):
         return []
     found = []
     for a in cls.attributes or ():
-        if isinstance(a, Nodes.CFuncDefNode) and declarator_name(a.declarator) == '__init__':
+        if isinstance(a, Nodes.CFuncDefNode) and declarator_name(a.declarator) in wanted:
             found.append(Nodes.CVarDefNode(
                 a.pos, visibility='private', base_type=a.base_type, declarators=[a.declarator],
                 in_pxd=True, doc=None, api=0, modifiers=[], overridable=0))

@@ -187,6 +187,41 @@ def _takes_c_string(ref_type):
     return False
 
 
+def _bytes_literal(text):
+    from Cython.Compiler.StringEncoding import BytesLiteral
+    lit = BytesLiteral(text.encode('utf-8'))
+    lit.encoding = 'utf-8'
+    return lit
+
+
+def _takes_c_string_and_length(ref_type):
+    """True when the class has a constructor taking `(const char*, size_t)`."""
+    scope = getattr(ref_type, 'scope', None)
+    init = scope.lookup_here('<init>') if scope is not None else None
+    if init is None:
+        return False
+    for alt in init.all_alternatives():
+        args = alt.type.args
+        if len(args) == 2 and args[0].type.is_ptr and args[0].type.base_type.is_int \
+                and args[0].type.base_type.rank == 0 and args[1].type.is_int:
+            return True
+    return False
+
+
+def with_literal_length(pos, ref_type, args):
+    """`Class(b"a\\0b")` -> `Class(b"a\\0b", 3)` when the class also takes a length: the C
+    string a bytes literal becomes ends at its first NUL byte, the literal does not. Other
+    arguments are returned as they are (so code without such literals is unchanged)."""
+    if len(args) != 1 or not isinstance(args[0], ExprNodes.BytesNode):
+        return args
+    value = args[0].value
+    if b'\0' not in value or not _takes_c_string_and_length(ref_type):
+        return args
+    length = ExprNodes.IntNode(pos, value=str(len(value)), constant_result=len(value),
+                               type=PyrexTypes.c_size_t_type)
+    return [args[0], length]
+
+
 def _construct(pos, ref_type, args, env):
     """`Class(args)` for a nogil class type (as the analysis stage builds constructions)."""
     from .analysis import NogilConstructNode, _find_constructor
@@ -452,9 +487,18 @@ def _rewrite_builtin_call(node, env):
     if _method(t, name) is None:
         if fn.name != 'hash':
             return None     # str()/repr() of the Python wrapper (needs the GIL)
-        # Python's default: identity (the same value as hash() of the Python wrapper)
+        # Python's default: identity (the same value as hash() of the Python wrapper); a
+        # class that defines __eq__ without __hash__ is unhashable (TypeError), as in Python
         _use_special_header(env)
         arg = node.args[0].analyse_types(env)
+        if _method(t, '__eq__') is not None:
+            func = _raw_function(node.pos, "cyn::stdlib::unhashable", PyrexTypes.c_py_ssize_t_type,
+                                 [arg.type, PyrexTypes.c_const_char_ptr_type], exception_check='+')
+            name = ExprNodes.BytesNode(node.pos, value=_bytes_literal(str(t)), constant_result=str(t).encode())
+            call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[arg, name.analyse_types(env)])
+            call.analysed = True
+            call.analyse_c_function_call(env)
+            return call
         func = _raw_function(node.pos, "cyn::stdlib::identity_hash", PyrexTypes.c_py_ssize_t_type,
                              [arg.type])
         call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[arg])
@@ -575,6 +619,18 @@ def _rewrite_compare(node, env):
     if node.operand1.is_none or node.operand2.is_none:
         return None
     t = _infer(node.operand1, env)
+    t2 = _infer(node.operand2, env)
+    if _is_template_param(t) or _is_template_param(t2):
+        return _generic_compare(node, env)
+    if isinstance(node.operand1, (ExprNodes.UnicodeNode, ExprNodes.BytesNode)) and is_nogil_ref(t2):
+        # `"ab" == s`: compared as `s == "ab"` (the literal becomes the class's string), as
+        # Python reflects a comparison the left operand does not support
+        node.operand1, node.operand2 = node.operand2, node.operand1
+        node.operator = _SWAPPED_OPERATOR[op]
+        op = node.operator
+        t, t2 = t2, t
+    if _compare_in_python(node, env, t, t2):
+        return None
     if not is_nogil_ref(t):
         return None
     name = COMPARE_METHODS[op]
@@ -594,6 +650,64 @@ def _rewrite_compare(node, env):
         return call.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
     _missing(node.pos, t, "'%s' (no %s)" % (op, name))
     return _error_node(node)
+
+
+def _is_template_param(t):
+    return isinstance(t, PyrexTypes.TemplatePlaceholderType)
+
+
+_SWAPPED_OPERATOR = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
+_COMPARE_OPS = {'==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge'}
+
+
+def _generic_compare(node, env):
+    """`a == b` where an operand's type is a generic class's parameter (`T`): the C++ of the
+    instantiation compares the way Python would compare what it holds (special.hpp
+    generic_compare: numbers, strings by content, objects by their __eq__/__lt__…), where
+    C++'s `==` on a reference is identity and `<` does not compile."""
+    _use_special_header(env)
+    a = node.operand1.analyse_types(env)
+    b = node.operand2.analyse_types(env)
+    cname = "cyn::stdlib::generic_compare<cyn::stdlib::compare_op::%s>" % _COMPARE_OPS[node.operator]
+    func = _raw_function(node.pos, cname, PyrexTypes.c_bint_type, [a.type, b.type],
+                         exception_check=True)
+    func.type.cyn_error_hint = True      # a special method's exception: the error hint
+    call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[a, b])
+    call.analysed = True
+    call.analyse_c_function_call(env)
+    return call
+
+
+def _compare_in_python(node, env, t1, t2):
+    """`obj == ref` (a Python object against a nogil reference) and, where the GIL is held,
+    `ref == 1` (against a C value that is no nogil reference): Python compares them, so the
+    nogil operand becomes its wrapper (and a C value its Python value) and upstream does the
+    rest: the wrapper's __eq__ answers NotImplemented for another type, as Python's would.
+    True when the operands were converted."""
+    if t1 is None or t2 is None or (is_nogil_ref(t1) == is_nogil_ref(t2)):
+        return False
+    ref_t, other_t = (t1, t2) if is_nogil_ref(t1) else (t2, t1)
+    other = node.operand2 if is_nogil_ref(t1) else node.operand1
+    if isinstance(other, (ExprNodes.UnicodeNode, ExprNodes.BytesNode)):
+        return False    # a text literal: it becomes the class's own string (`s == b""`)
+    if other_t.is_error or not ref_t.can_coerce_to_pyobject(env):
+        return False
+    if not other_t.is_pyobject:
+        if getattr(env, 'nogil', False) or not other_t.can_coerce_to_pyobject(env):
+            return False
+        method = _method(ref_t, COMPARE_METHODS[node.operator]) or _method(ref_t, '__eq__')
+        if method is not None and method.type.args and not is_nogil_ref(method.type.args[0].type):
+            return False    # the class compares with C values itself (`__eq__(self, long x)`)
+    def as_python(operand):
+        # a container compares as the Python value it copies to (`[1, 2] == xs`), not as
+        # its live view; an object of a nogil class as its wrapper
+        if is_nogil_ref(_infer(operand, env)) and _method(_infer(operand, env), 'to_py') is not None:
+            return method_call(operand.pos, operand, 'to_py', []).analyse_types(env)
+        return operand.analyse_types(env).coerce_to_pyobject(env)
+
+    node.operand1 = as_python(node.operand1)
+    node.operand2 = as_python(node.operand2)
+    return True
 
 
 def _compare_result_type(node, env):
@@ -699,15 +813,38 @@ def _evaluated_once(node, env, stats, prefix):
 
 
 def _rewrite_inplace_item(node, env):
-    """o[k] op= v on a nogil reference: o[k] = o[k] op v, with o and k evaluated once."""
+    """o[k] op= v on a nogil reference, with o and k evaluated once. As in Python, an item
+    whose class has the in-place method gets it (`item = o[k]; item.__iop__(v); o[k] = item`
+    when it mutates in place, `o[k] = o[k].__iop__(v)` when it returns the result: either way
+    other references to the item see the change); otherwise `o[k] = o[k] op v`."""
     pos, lhs = node.pos, node.lhs
     stats = []
     _, base = _evaluated_once(lhs.base, env, stats, "obj")
     _, index = _evaluated_once(lhs.index, env, stats, "key")
-    value = ExprNodes.binop_node(pos, node.operator,
-                                 ExprNodes.IndexNode(pos, base=base(), index=index()), node.rhs)
+    hidden = [s.lhs.name for s in stats]
+    item_type = _infer(ExprNodes.IndexNode(pos, base=base(), index=index()), env)
+    iname = INPLACE_METHODS.get(node.operator)
+    ientry = _method(item_type, iname) if is_nogil_ref(item_type) and iname else None
+    if ientry is not None and ientry.type.return_type.is_void:
+        item = _declare_hidden(env, "item", item_type, pos)
+        hidden.append(item)
+        stats.append(Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, item),
+                                                rhs=ExprNodes.IndexNode(pos, base=base(), index=index())))
+        stats.append(Nodes.ExprStatNode(pos, expr=method_call(pos, _hidden_name(env, pos, item), iname,
+                                                              [node.rhs])))
+        value = _hidden_name(env, pos, item)
+    elif ientry is not None:
+        value = method_call(pos, ExprNodes.IndexNode(pos, base=base(), index=index()), iname, [node.rhs])
+    else:
+        value = ExprNodes.binop_node(pos, node.operator,
+                                     ExprNodes.IndexNode(pos, base=base(), index=index()), node.rhs)
     stats.append(Nodes.SingleAssignmentNode(pos, lhs=ExprNodes.IndexNode(pos, base=base(), index=index()),
                                             rhs=value))
+    # the hidden locals let go of their references now, not when the function returns
+    for name in hidden:
+        if is_nogil_ref(env.lookup(name).type):
+            stats.append(Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, name),
+                                                    rhs=ExprNodes.NoneNode(pos)))
     return Nodes.StatListNode(pos, stats=stats).analyse_expressions(env)
 
 
@@ -1171,7 +1308,7 @@ def install():
                 lit = BytesLiteral(value)
                 lit.encoding = 'utf-8'
                 arg = ExprNodes.BytesNode(self.pos, value=lit, constant_result=value)
-                return _construct(self.pos, dst_type, [arg], env)
+                return _construct(self.pos, dst_type, with_literal_length(self.pos, dst_type, [arg]), env)
             return _upstream(self, dst_type, env)
 
         cls.coerce_to = text_coerce_to
@@ -1270,7 +1407,6 @@ def parse_special_method(s, pos, body_ctx, name, P):
     if s.sy == '->':
         s.next()
         return_type = P.p_c_base_type(s, nonempty=False, templates=body_ctx.templates)
-    doc, suite = P.p_suite_with_docstring(s, P.Ctx(level='function'))
     if return_type is None:
         implied = IMPLIED_RETURN_TYPES.get(name)
         if implied is None:
@@ -1278,11 +1414,19 @@ def parse_special_method(s, pos, body_ctx, name, P):
                        "'def %s(self, ...) -> TYPE:'" % (name, name))
             implied = PyrexTypes.c_void_type
         return_type = Nodes.CAnalysedBaseTypeNode(base_type.pos, type=implied)
-    if name == '__next__':
-        suite = _replace_stop_iteration(suite)
-    node = Nodes.CFuncDefNode(pos, visibility='private', base_type=return_type,
-                              declarator=declarator, body=suite, doc=doc, modifiers=modifiers,
-                              api=False, overridable=False, is_const_method=False)
+    if s.sy != ':' and 'pxd' in body_ctx.level:
+        # a declaration in a .pxd (`def __eq__(self, Point other)`), for other modules
+        s.expect_newline("Syntax error in the declaration of %s" % name)
+        node = Nodes.CVarDefNode(pos, visibility='private', base_type=return_type,
+                                 declarators=[declarator], in_pxd=True, doc=None, api=0,
+                                 modifiers=modifiers, overridable=0)
+    else:
+        doc, suite = P.p_suite_with_docstring(s, P.Ctx(level='function'))
+        if name == '__next__':
+            suite = _replace_stop_iteration(suite)
+        node = Nodes.CFuncDefNode(pos, visibility='private', base_type=return_type,
+                                  declarator=declarator, body=suite, doc=doc, modifiers=modifiers,
+                                  api=False, overridable=False, is_const_method=False)
     fd = find_func_declarator(declarator)
     if fd is not None and not fd.has_explicit_exc_clause:
         fd.exception_check = True

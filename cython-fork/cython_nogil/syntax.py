@@ -236,6 +236,14 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
                 elif name in NOGIL_SPECIAL_METHODS:
                     from .special_methods import parse_special_method
                     node = parse_special_method(s, apos, body_ctx, name, P)
+                elif name == '__cinit__':
+                    # as a Python-only method it would run on the wrapper only (never in nogil
+                    # code) and break construction from Python: refused where it is written
+                    error(s.position(), "nogil class '%s' cannot define __cinit__: its fields "
+                          "start zeroed (references None); initialise them in __init__"
+                          % header.name)
+                    P.p_statement(s, P.Ctx(level='c_class'))
+                    continue
                 else:
                     py_methods.append(P.p_statement(s, P.Ctx(level='c_class')))
                     continue

@@ -15,3 +15,17 @@ cdef class Plain nogil:
     cdef int value
 
 cdef double total_area(Shape a, Shape b) noexcept nogil
+
+# Special methods: declared in the .pxd (Money) or left out of it (Tag: other modules read
+# them from _xmod_shapes.pyx); either way `==`, `hash`, `len`, `+`… mean the same everywhere.
+cdef class Money nogil:
+    cdef public long cents
+    def __init__(self, long cents)
+    def __eq__(self, Money other)
+    def __hash__(self)
+    def __lt__(self, Money other)
+    def __add__(self, Money other) -> Money
+
+cdef class Tag nogil:
+    cdef public long code
+    def __init__(self, long code)

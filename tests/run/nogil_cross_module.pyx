@@ -4,7 +4,7 @@
 extension module is used, constructed and subclassed here; objects cross both modules and
 Python in every direction, and __dealloc__ of the other module's base runs for our subclass.
 """
-from _xmod_shapes cimport Shape, Square, Plain, total_area
+from _xmod_shapes cimport Shape, Square, Plain, total_area, Money, Tag
 from _xmod_mid cimport Tile
 from cyn cimport lib
 import _xmod_shapes
@@ -172,3 +172,38 @@ def test_containers_of_the_other_modules_objects_convert():
         assert "Shape" in str(e), str(e)
     else:
         raise AssertionError("no TypeError")
+
+
+cdef long special_methods_here() except -1 nogil:
+    a, b = Money(150), Money(150)
+    c = Money(20)
+    t = Tag(3)
+    total = a + c
+    return ((a == b) * 100000 + (a != c) * 10000 + (c < a) * 1000 + (hash(a) == 150) * 100
+            + (len(t) == 3) * 10 + (hash(t) == 30) + (total.cents == 170) * 1000000
+            + (not Tag(0)) * 10000000)
+
+
+def test_special_methods_of_another_modules_class():
+    # declared in the .pxd (Money) and left out of it (Tag): as in the defining module
+    assert special_methods_here() == 11111111
+    assert _xmod_shapes.equal_in_defining_module(Money(5), Money(5))
+
+
+def test_containers_use_another_modules_special_methods():
+    cdef lib.set[Money] s = lib.set[Money]()
+    cdef lib.list[Money] xs = lib.list[Money]()
+    with nogil:
+        s.add(Money(1))
+        s.add(Money(1))
+        xs.append(Money(30))
+        xs.append(Money(10))
+        xs.append(Money(20))
+        xs.sort()
+    assert len(s) == 1
+    assert [m.cents for m in xs] == [10, 20, 30]
+
+
+def test_wrappers_of_another_modules_class_compare_by_value():
+    assert Money(7) == Money(7) and hash(Money(7)) == 7
+    assert Tag(2) == Tag(2) and len(Tag(2)) == 2

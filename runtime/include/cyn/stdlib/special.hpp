@@ -1,4 +1,5 @@
-// cyn/stdlib/special.hpp — runtime helpers of special methods: GIL-free StopIteration, identity hash.
+// cyn/stdlib/special.hpp — runtime helpers of special methods: GIL-free StopIteration, identity hash,
+// the TypeError of hash() on an unhashable object.
 //
 // `raise StopIteration` inside a nogil class's `__next__` must end a `for` loop without a
 // Python exception (that would need the GIL on every loop's last step). The compiler turns
@@ -13,8 +14,15 @@
 
 #include <cstdint>
 #include <cstddef>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
 #include <utility>
 
+#include "cyn/error.hpp"
+#include "cyn/lib/element.hpp"
+#include "cyn/lib/errors.hpp"
+#include "cyn/lib/string.hpp"
 #include "cyn/object.hpp"
 
 namespace cyn::stdlib {
@@ -41,6 +49,101 @@ inline bool take_next(V&& value, T& out) {
 template <class T>
 inline std::ptrdiff_t identity_hash(const Ref<T>& r) noexcept {
   return static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(static_cast<const Object*>(r.get())));
+}
+
+// hash(o) of an object whose class defines __eq__ but not __hash__: Python's TypeError (objects
+// equal by __eq__ must hash alike, which the identity cannot promise), as the wrapper and the
+// containers answer.
+template <class T>
+[[noreturn]] std::ptrdiff_t unhashable(const Ref<T>&, const char* class_name) {
+  throw TypeError(std::string("unhashable type: '") + class_name + "'");
+}
+
+// ---- comparisons of a generic class's `T` values ----------------------------------------
+// `self.value == other.value` in `cdef class Box[T] nogil:` compiles once for every T, so the
+// instantiation decides, as Python compares whatever a box holds: numbers as numbers, strings
+// by content, objects through their class's __eq__ (else identity) and __lt__/__le__/__gt__/
+// __ge__ (or the reflected method; else TypeError, None included). An exception raised by a
+// special method stays pending for the caller, as any nogil method's does (the error hint).
+//
+//   cyn::stdlib::generic_compare<cyn::stdlib::compare_op::lt>(a, b)   // a < b, Python's way
+enum class compare_op { eq, ne, lt, le, gt, ge };
+
+namespace detail {
+template <class A, class B>
+concept defines_le = requires(A& a, const Ref<B>& b) { a.__le__(b); };
+template <class A, class B>
+concept defines_ge = requires(A& a, const Ref<B>& b) { a.__ge__(b); };
+template <class T>
+inline constexpr bool is_ref_v = false;
+template <class X>
+inline constexpr bool is_ref_v<Ref<X>> = true;
+
+// a <= b (kLess false: a >= b) of two objects: the class's own method, else the reflected
+// one of the other operand, else a total order the element protocol knows (strings), else
+// TypeError as in Python.
+template <bool kLess, class A, class B>
+bool ordered_or_equal(const Ref<A>& a, const Ref<B>& b) {
+  constexpr bool kOwn = kLess ? defines_le<A, B> : defines_ge<A, B>;
+  constexpr bool kReflected = kLess ? defines_ge<B, A> : defines_le<B, A>;
+  if constexpr (kOwn || kReflected) {
+    if (a && b) {
+      bool result;
+      if constexpr (kOwn && kLess) {
+        result = a->__le__(b) != 0;
+      } else if constexpr (kOwn) {
+        result = a->__ge__(b) != 0;
+      } else if constexpr (kLess) {
+        result = b->__ge__(a) != 0;
+      } else {
+        result = b->__le__(a) != 0;
+      }
+      lib::detail::throw_if_method_raised();
+      return result;
+    }
+    lib::throw_unorderable(kLess ? "<=" : ">=", a, b);
+  } else if constexpr (std::is_same_v<A, lib::string> && std::is_same_v<B, lib::string>) {
+    return kLess ? !lib::less_than(b, a) : !lib::less_than(a, b);
+  } else {
+    lib::throw_unorderable(kLess ? "<=" : ">=", a, b);
+  }
+}
+
+template <compare_op Op, class A, class B>
+bool compare(const A& a, const B& b) {
+  if constexpr (is_ref_v<A> || is_ref_v<B>) {
+    if constexpr (Op == compare_op::eq) return lib::equals(a, b);
+    if constexpr (Op == compare_op::ne) return !lib::equals(a, b);
+    if constexpr (Op == compare_op::lt) return lib::less_than(a, b);
+    if constexpr (Op == compare_op::gt) return lib::less_than(b, a);
+    if constexpr (Op == compare_op::le) return ordered_or_equal<true>(a, b);
+    if constexpr (Op == compare_op::ge) return ordered_or_equal<false>(a, b);
+  } else {
+    if constexpr (Op == compare_op::eq) return a == b;
+    if constexpr (Op == compare_op::ne) return a != b;
+    if constexpr (Op == compare_op::lt) return a < b;
+    if constexpr (Op == compare_op::gt) return a > b;
+    if constexpr (Op == compare_op::le) return a <= b;
+    if constexpr (Op == compare_op::ge) return a >= b;
+  }
+}
+}  // namespace detail
+
+template <compare_op Op, class A, class B>
+bool generic_compare(const A& a, const B& b) noexcept {
+  try {
+    return detail::compare<Op>(a, b);
+  } catch (const PythonErrorPending&) {
+    cyn_set_error_hint();  // the special method's exception is already pending
+  } catch (const std::exception& e) {
+#ifdef Py_PYTHON_H
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyErr_SetString(dynamic_cast<const std::bad_cast*>(&e) ? PyExc_TypeError : PyExc_RuntimeError, e.what());
+    PyGILState_Release(gil);
+#endif
+    cyn_set_error_hint();
+  }
+  return false;
 }
 
 }  // namespace cyn::stdlib

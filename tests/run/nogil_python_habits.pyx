@@ -1,0 +1,100 @@
+# distutils: language = c++
+"""Things a Python programmer writes without thinking, each with Python's answer: calling an
+inherited __init__ through the subclass, hash() of an object whose class has __eq__ but no
+__hash__ (TypeError), comparing a nogil object with a Python object or a C value where the GIL
+is held (Python's comparison: the wrapper's __eq__ says NotImplemented to other types)."""
+
+
+cdef class A nogil:
+    cdef public long a
+    def __init__(self, long a=1):
+        self.a = a
+
+
+cdef class B(A) nogil:
+    pass
+
+
+cdef class C(B) nogil:
+    cdef public long c
+    def __init__(self, long a=0):
+        B.__init__(self, a)     # B inherits A.__init__: Python runs A.__init__
+        self.c = a * 2
+
+
+def test_calling_an_inherited_init_through_the_subclass():
+    o = C(5)
+    assert (o.a, o.c) == (5, 10)
+
+
+cdef class Key nogil:
+    cdef long k
+    def __init__(self, long k):
+        self.k = k
+    def __eq__(self, Key other):
+        return other is not None and other.k == self.k
+
+
+cdef class Plain nogil:
+    cdef long k
+
+
+cdef Py_ssize_t hash_in_nogil_code(Key k) except? -1 nogil:
+    return hash(k)
+
+
+cdef Py_ssize_t hash_of_plain(Plain p) except? -1 nogil:
+    return hash(p)
+
+
+def test_hash_of_a_class_with_eq_and_no_hash_is_a_type_error():
+    import pytest
+    with pytest.raises(TypeError, match="unhashable type: 'Key'"):
+        hash_in_nogil_code(Key(1))
+    with pytest.raises(TypeError, match="unhashable type"):
+        hash(Key(1))                        # the wrapper agrees
+    p = Plain()
+    assert hash_of_plain(p) == hash(p)      # no __eq__: the identity, as the wrapper's
+
+
+def test_python_object_against_a_nogil_object():
+    cdef object other = Key(1)
+    cdef Key k = Key(1)
+    assert other == k and k == other and not (other != k)
+    other = Key(2)
+    assert other != k and not (k == other)
+    other = "text"
+    assert not (k == other) and k != other
+    cdef Plain p = Plain()
+    other = p
+    assert other == p                       # the same object: identity
+    other = None
+    assert not (other == p)
+
+
+def test_nogil_object_against_a_c_value_with_the_gil():
+    cdef Key k = Key(1)
+    cdef long one = 1
+    assert not (k == one) and k != one
+    assert not (one == k)
+
+
+cdef class Node nogil:
+    cdef public long v
+    cdef public double r
+    def __init__(self, long v=0, double r=1.5):
+        self.v = v
+        self.r = r
+
+
+cdef double built_with_keywords() nogil:
+    n = Node(4, r=0.5)
+    m = Node(v=2)           # r takes its default
+    k = Node(r=3.0)         # v takes its default
+    return n.v + n.r + m.v * 10 + m.r * 100 + k.v * 1000 + k.r * 10000
+
+
+def test_keyword_arguments_when_constructing_in_cython():
+    assert built_with_keywords() == 4 + 0.5 + 20 + 150 + 0 + 30000
+    n = Node(r=2.5, v=3)
+    assert (n.v, n.r) == (3, 2.5)
