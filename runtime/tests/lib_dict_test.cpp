@@ -397,4 +397,29 @@ TEST_F(LibDict, ContainerValuesCompareByContent) {
   EXPECT_FALSE(outer->contains(b));
 }
 
+// Expects `body` to throw cyn::TypeError with exactly `message`.
+#define EXPECT_TYPE_ERROR(body, message)                 \
+  do {                                                   \
+    try {                                                \
+      body;                                              \
+      ADD_FAILURE() << "no TypeError from " #body;       \
+    } catch (const cyn::TypeError& e) {                  \
+      EXPECT_STREQ(e.what(), message) << #body;          \
+    }                                                    \
+  } while (0)
+
+TEST_F(LibDict, NoneUpdateAndUnhashableKeys) {
+  auto d = make<dict<long, long>>();
+  d->setitem(1, 1);
+  EXPECT_TYPE_ERROR(d->update(Ref<dict<long, long>>()), "'NoneType' object is not iterable");  // d.update(None)
+  EXPECT_TYPE_ERROR(d->update(nullptr), "'NoneType' object is not iterable");
+  EXPECT_EQ(pairs(*d), (Pairs{{1, 1}}));
+  // {{}: 1} raises TypeError: unhashable type: 'dict'
+  auto outer = make<dict<Ref<dict<long, long>>, long>>();
+  EXPECT_TYPE_ERROR(outer->setitem(d, 1), "unhashable type: 'dict'");
+  EXPECT_TRUE(outer->empty());
+  outer->setitem(nullptr, 2);
+  EXPECT_TYPE_ERROR(outer->get(d, 0), "unhashable type: 'dict'");
+}
+
 }  // namespace

@@ -123,4 +123,22 @@ TEST(LibSlice, IndicesFollowPython) {
   EXPECT_EQ(clamp_position(-1, 3), 2u);
 }
 
+TEST(LibElement, TypeErrorsNameThePythonTypes) {
+  // The lib containers are named as the Python types they stand for.
+  EXPECT_EQ(detail::class_name<string>(), "str");
+  EXPECT_EQ(detail::class_name_of(Ref<string>()), "NoneType");
+  try {
+    throw_unorderable(">=", make<string>("a"), Ref<string>());
+    FAIL() << "no TypeError";
+  } catch (const cyn::TypeError& e) {
+    EXPECT_STREQ(e.what(), "'>=' not supported between instances of 'str' and 'NoneType'");
+  }
+  try {
+    throw_unhashable<string>();
+    FAIL() << "no TypeError";
+  } catch (const cyn::TypeError& e) {
+    EXPECT_STREQ(e.what(), "unhashable type: 'str'");
+  }
+}
+
 }  // namespace

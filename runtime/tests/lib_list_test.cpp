@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "cyn/lib/dict.hpp"
+#include "cyn/lib/set.hpp"
 #include "cyn/lib/string.hpp"
 
 namespace {
@@ -456,6 +459,135 @@ TEST_F(LibList, ScalarConversionHelpers) {
   xs->reserve(100);
   EXPECT_GE(xs->capacity(), 100u);
   EXPECT_EQ(xs->getitem(-1), 3.5);
+}
+
+// Expects `body` to throw cyn::TypeError with exactly `message`.
+#define EXPECT_TYPE_ERROR(body, message)                 \
+  do {                                                   \
+    try {                                                \
+      body;                                              \
+      ADD_FAILURE() << "no TypeError from " #body;       \
+    } catch (const cyn::TypeError& e) {                  \
+      EXPECT_STREQ(e.what(), message) << #body;          \
+    }                                                    \
+  } while (0)
+
+TEST_F(LibList, NoneArgumentsRaisePythonsTypeErrors) {
+  // [0, 1] + None, xs.extend(None), xs += None, xs[0:1] = None, xs[::2] = None in CPython
+  auto xs = range(2);
+  Ref<list<long>> none;
+  EXPECT_TYPE_ERROR(xs->add(none), "can only concatenate list (not \"NoneType\") to list");
+  EXPECT_TYPE_ERROR(xs->add(nullptr), "can only concatenate list (not \"NoneType\") to list");
+  EXPECT_TYPE_ERROR(xs->extend(none), "'NoneType' object is not iterable");
+  EXPECT_TYPE_ERROR(xs->setslice(0, 1, 1, none), "can only assign an iterable");
+  EXPECT_TYPE_ERROR(xs->setslice(NONE, NONE, 2, nullptr), "must assign iterable to extended slice");
+  EXPECT_EQ(items(*xs), (std::vector<long>{0, 1}));  // untouched
+}
+
+TEST_F(LibList, SameSizeSliceAssignmentIsNoSizeChange) {
+  // Python's `for x in xs: xs[0:1] = xs[0:1]` goes on; so do ours, with either iterator.
+  auto xs = range(3);
+  long seen = 0;
+  for (long x : *xs) {
+    xs->setslice(0, 1, 1, xs->slice(0, 1));
+    xs->setslice(0, 0, 1, make<list<long>>());
+    xs->setslice(1, 2, 1, make<list<long>>(std::initializer_list<long>{x * 10}));
+    ++seen;
+  }
+  EXPECT_EQ(seen, 3);
+  EXPECT_EQ(items(*xs), (std::vector<long>{0, 20, 2}));
+  auto it = xs->iter();
+  long x = 0;
+  ASSERT_TRUE(it->next(x));
+  xs->setslice(NONE, NONE, 1, range(3));  // xs[:] = [0, 1, 2]: same size
+  ASSERT_TRUE(it->next(x));
+  EXPECT_EQ(x, 1);
+  xs->setslice(0, 1, 1, range(2));  // one item replaced by two: a size change
+  EXPECT_THROW(it->next(x), cyn::RuntimeError);
+  // The replaced object is released, the new one held.
+  auto objs = make<list<Ref<Tracked>>>();
+  objs->append(make<Tracked>(1));
+  objs->append(make<Tracked>(2));
+  auto before = cyn::live_objects();
+  objs->setslice(0, 1, 1, objs->slice(1, 2));
+  EXPECT_EQ(cyn::live_objects(), before - 1);  // Tracked(1) died
+  EXPECT_EQ(objs->getitem(0).get(), objs->getitem(1).get());
+}
+
+TEST_F(LibList, RepeatInPlaceChangesTheSameList) {
+  // xs *= n in CPython: [0, 1] * 3, then * 1, then * 0; every reference sees it
+  auto xs = range(2);
+  Ref<list<long>> alias = xs;
+  xs->repeat_in_place(3);
+  EXPECT_EQ(items(*alias), (std::vector<long>{0, 1, 0, 1, 0, 1}));
+  xs->repeat_in_place(1);
+  EXPECT_EQ(alias->len(), 6);
+  xs->repeat_in_place(0);
+  EXPECT_TRUE(alias->empty());
+  xs->repeat_in_place(5);
+  EXPECT_TRUE(alias->empty());
+  auto ys = range(3);
+  ys->repeat_in_place(-2);
+  EXPECT_TRUE(ys->empty());
+  EXPECT_THROW(range(2)->repeat_in_place(std::numeric_limits<index_t>::max()), std::bad_alloc);
+  // Each slot holds its own reference.
+  auto objs = make<list<Ref<Tracked>>>();
+  objs->append(make<Tracked>(7));
+  auto before = cyn::live_objects();
+  objs->repeat_in_place(4);
+  EXPECT_EQ(cyn::live_objects(), before);
+  EXPECT_EQ(objs->getitem(3)->value, 7);
+  objs->repeat_in_place(0);
+  EXPECT_EQ(cyn::live_objects(), before - 1);
+}
+
+TEST_F(LibList, OrderingLikePython) {
+  auto L = [](std::initializer_list<double> v) { return make<list<double>>(v); };
+  struct Case {
+    Ref<list<double>> a, b;
+    bool lt, le, gt, ge;  // CPython's a < b, a <= b, a > b, a >= b
+  } cases[] = {
+      {L({1, 2}), L({1, 3}), true, true, false, false},
+      {L({1, 2}), L({1, 2}), false, true, false, true},
+      {L({1, 2}), L({1, 2, 0}), true, true, false, false},
+      {L({2}), L({1, 9, 9}), false, false, true, true},
+      {L({}), L({}), false, true, false, true},
+      {L({NAN}), L({NAN}), false, false, false, false},  // [nan] <= [nan] is False
+      {L({1, NAN}), L({2, NAN}), true, true, false, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.a->lt(*c.b), c.lt);
+    EXPECT_EQ(c.a->le(*c.b), c.le);
+    EXPECT_EQ(c.a->gt(*c.b), c.gt);
+    EXPECT_EQ(c.a->ge(*c.b), c.ge);
+  }
+}
+
+TEST_F(LibList, NoneInNestedListsHasNoOrder) {
+  // sorted([[1], None]) in CPython
+  auto grid = make<list<Ref<list<long>>>>();
+  grid->append(range(1));
+  grid->append(nullptr);
+  EXPECT_TYPE_ERROR(grid->sort(), "'<' not supported between instances of 'NoneType' and 'list'");
+  EXPECT_EQ(grid->len(), 2);  // every item kept
+  EXPECT_TYPE_ERROR(cyn::lib::less_than(range(1), Ref<list<long>>()),
+                    "'<' not supported between instances of 'list' and 'NoneType'");
+  auto one = make<list<Ref<list<long>>>>();
+  one->append(nullptr);
+  one->sort();  // nothing to compare, as sorted([None])
+}
+
+TEST_F(LibList, ListsAreUnhashableAsInPython) {
+  // {[1]: 5} and {[1]} raise TypeError: unhashable type: 'list'; None is a key
+  auto d = make<cyn::lib::dict<Ref<list<long>>, long>>();
+  EXPECT_TYPE_ERROR(d->setitem(range(1), 5), "unhashable type: 'list'");
+  EXPECT_TRUE(d->empty());
+  d->setitem(nullptr, 3);
+  EXPECT_EQ(d->getitem(nullptr), 3);
+  EXPECT_TYPE_ERROR(d->contains(range(1)), "unhashable type: 'list'");  // (an empty dict never hashes)
+  auto s = make<cyn::lib::set<Ref<list<long>>>>();
+  EXPECT_TYPE_ERROR(s->add(range(2)), "unhashable type: 'list'");
+  EXPECT_TRUE(s->empty());
 }
 
 }  // namespace

@@ -214,4 +214,63 @@ TEST_F(LibSet, RandomOperationsMatchStdSet) {
   EXPECT_EQ(sorted(*s), std::vector<long>(ref.begin(), ref.end()));
 }
 
+// Expects `body` to throw cyn::TypeError with exactly `message`.
+#define EXPECT_TYPE_ERROR(body, message)                 \
+  do {                                                   \
+    try {                                                \
+      body;                                              \
+      ADD_FAILURE() << "no TypeError from " #body;       \
+    } catch (const cyn::TypeError& e) {                  \
+      EXPECT_STREQ(e.what(), message) << #body;          \
+    }                                                    \
+  } while (0)
+
+TEST_F(LibSet, NoneArgumentsRaisePythonsTypeError) {
+  // {1}.union(None), .update(None), .issubset(None)… in CPython
+  auto a = S({1, 2});
+  Ref<set<long>> none;
+  const char* message = "'NoneType' object is not iterable";
+  EXPECT_TYPE_ERROR(a->union_(none), message);
+  EXPECT_TYPE_ERROR(a->intersection(none), message);
+  EXPECT_TYPE_ERROR(a->difference(nullptr), message);
+  EXPECT_TYPE_ERROR(a->symmetric_difference(none), message);
+  EXPECT_TYPE_ERROR(a->update(none), message);
+  EXPECT_TYPE_ERROR(a->intersection_update(nullptr), message);
+  EXPECT_TYPE_ERROR(a->difference_update(none), message);
+  EXPECT_TYPE_ERROR(a->symmetric_difference_update(none), message);
+  EXPECT_TYPE_ERROR(a->issubset(none), message);
+  EXPECT_TYPE_ERROR(a->issuperset(none), message);
+  EXPECT_TYPE_ERROR(a->isdisjoint(none), message);
+  EXPECT_EQ(sorted(*a), (std::vector<long>{1, 2}));
+}
+
+TEST_F(LibSet, SubsetOperatorsLikePython) {
+  // a <= b, a < b, a >= b, a > b in CPython
+  struct Case {
+    Ref<set<long>> a, b;
+    bool le, lt, ge, gt;
+  } cases[] = {
+      {S({1}), S({1, 2}), true, true, false, false},
+      {S({1, 2}), S({1, 2}), true, false, true, false},
+      {S({1, 2}), S({1}), false, false, true, true},
+      {S({1, 3}), S({1, 2}), false, false, false, false},
+      {S({}), S({}), true, false, true, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.a->le(*c.b), c.le);
+    EXPECT_EQ(c.a->lt(*c.b), c.lt);
+    EXPECT_EQ(c.a->ge(*c.b), c.ge);
+    EXPECT_EQ(c.a->gt(*c.b), c.gt);
+  }
+}
+
+TEST_F(LibSet, SetsAreUnhashableAsInPython) {
+  // {frozenset()} works in Python, {set()} raises TypeError: unhashable type: 'set'
+  auto outer = make<set<Ref<set<long>>>>();
+  EXPECT_TYPE_ERROR(outer->add(S({1})), "unhashable type: 'set'");
+  outer->add(nullptr);
+  EXPECT_EQ(outer->len(), 1);
+  EXPECT_TYPE_ERROR(outer->contains(S({1})), "unhashable type: 'set'");
+}
+
 }  // namespace

@@ -280,4 +280,139 @@ TEST_F(LibString, SmallStringsLiveInTheObject) {
   EXPECT_FALSE(big_data > big_addr && big_data < big_addr + sizeof(string));
 }
 
+// Expects `body` to throw cyn::TypeError with exactly `message`.
+#define EXPECT_TYPE_ERROR(body, message)                 \
+  do {                                                   \
+    try {                                                \
+      body;                                              \
+      ADD_FAILURE() << "no TypeError from " #body;       \
+    } catch (const cyn::TypeError& e) {                  \
+      EXPECT_STREQ(e.what(), message) << #body;          \
+    }                                                    \
+  } while (0)
+
+TEST_F(LibString, NoneAsTextRaisesTypeError) {
+  // "abc".find(None) and the other str methods in CPython: "must be str, not NoneType"
+  auto s = S("abc");
+  Ref<string> none;
+  const char* message = "must be str, not NoneType";
+  EXPECT_TYPE_ERROR(s->find(none), message);
+  EXPECT_TYPE_ERROR(s->find(nullptr, 1), message);
+  EXPECT_TYPE_ERROR(s->rfind(none), message);
+  EXPECT_TYPE_ERROR(s->index(none), message);
+  EXPECT_TYPE_ERROR(s->rindex(none), message);
+  EXPECT_TYPE_ERROR(s->count(none), message);
+  EXPECT_TYPE_ERROR(s->startswith(none), message);
+  EXPECT_TYPE_ERROR(s->endswith(none, 0, 1), message);
+  EXPECT_TYPE_ERROR(s->contains(none), message);
+  EXPECT_TYPE_ERROR(s->replace(none, "x"), message);
+  EXPECT_TYPE_ERROR(s->replace("a", none), message);
+  EXPECT_TYPE_ERROR(s->add(none), message);
+  EXPECT_TYPE_ERROR(s->eq(static_cast<const char*>(nullptr)), message);
+  EXPECT_TYPE_ERROR(s->compare(none), message);
+  // join: CPython's messages for None instead of a list, and for a None item
+  EXPECT_TYPE_ERROR(s->join(Ref<string::list_type>()), "can only join an iterable");
+  auto parts = make<string::list_type>();
+  parts->append(S("a"));
+  parts->append(none);
+  EXPECT_TYPE_ERROR(S(",")->join(parts), "sequence item 1: expected str instance, NoneType found");
+}
+
+TEST_F(LibString, NoneSeparatorOrCharsMeansWhitespace) {
+  // " a  b c ".split(None), .split(None, 1), .strip(None), .lstrip(None), .rstrip(None)
+  auto s = S(" a  b c ");
+  Ref<string> none;
+  EXPECT_EQ(strs(s->split(none)), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(strs(s->split(nullptr, 1)), (std::vector<std::string>{"a", "b c "}));
+  EXPECT_EQ(strs(s->split(none, 0)), (std::vector<std::string>{"a  b c "}));
+  EXPECT_EQ(s->strip(none)->str(), "a  b c");
+  EXPECT_EQ(s->lstrip(nullptr)->str(), "a  b c ");
+  EXPECT_EQ(s->rstrip(none)->str(), " a  b c");
+  EXPECT_EQ(strs(s->split(S(" "), 2)), (std::vector<std::string>{"", "a", " b c "}));
+}
+
+TEST_F(LibString, SearchesWithStartAndEnd) {
+  // Values from CPython for s = "abcabc".
+  auto s = S("abcabc");
+  EXPECT_EQ(s->rfind("a", 1), 3);
+  EXPECT_EQ(s->rfind("a", 0, 3), 0);
+  EXPECT_EQ(s->rfind("bc", -3), 4);
+  EXPECT_EQ(s->rfind("", 1, 2), 2);
+  EXPECT_EQ(s->rfind("a", 7), -1);
+  EXPECT_EQ(s->index("a", 1), 3);
+  EXPECT_EQ(s->index("c", -1), 5);
+  EXPECT_EQ(s->rindex("a"), 3);
+  EXPECT_EQ(s->rindex("b", 0, 4), 1);
+  EXPECT_EQ(s->rindex("", 2, 4), 4);
+  try {
+    s->rindex("a", 4);
+    FAIL() << "no ValueError";
+  } catch (const cyn::ValueError& e) {
+    EXPECT_STREQ(e.what(), "substring not found");
+  }
+  EXPECT_EQ(s->count("a", 1), 1);
+  EXPECT_EQ(s->count("", 1), 6);
+  EXPECT_EQ(s->count("", 6), 1);
+  EXPECT_EQ(s->count("", 7), 0);
+  EXPECT_EQ(s->count("bc", 0, -1), 1);
+  EXPECT_EQ(s->count("abc", -3), 1);
+  EXPECT_TRUE(s->startswith("b", 1));
+  EXPECT_FALSE(s->startswith("bc", 1, 2));
+  EXPECT_TRUE(s->startswith("", 6));
+  EXPECT_FALSE(s->startswith("", 7));
+  EXPECT_TRUE(s->startswith("c", -1));
+  EXPECT_TRUE(s->startswith("a", -100));
+  EXPECT_FALSE(s->startswith("", 4, 2));
+  EXPECT_TRUE(s->endswith("b", 0, 2));
+  EXPECT_TRUE(s->endswith("bc", 0, -3));
+  EXPECT_FALSE(s->endswith("c", 0, 2));
+  EXPECT_TRUE(s->endswith("", 6));
+  EXPECT_FALSE(s->endswith("", 7));
+  EXPECT_TRUE(s->endswith("abc", -3));
+  EXPECT_TRUE(s->endswith("ca", 2, 4));
+  EXPECT_FALSE(s->endswith("", 4, 2));
+}
+
+TEST_F(LibString, FloatParsingOverflowAndUnderscores) {
+  // float(text) in CPython.
+  const double inf = std::numeric_limits<double>::infinity();
+  struct Case {
+    const char* text;
+    double value;
+  } cases[] = {
+      {"1e400", inf},          {"-1e400", -inf},        {"1.8e308", inf},
+      {"1234567890e300", inf}, {"1e-400", 0.0},         {"2e-324", 0.0},
+      {"0.000001e-320", 0.0},  {"3e-324", 5e-324},      {"123456789e300", 1.23456789e+308},
+      {"0.0000001e315", 1e308}, {"1e99999999999999999999", inf},
+      {"1_000.5", 1000.5},     {"1e1_0", 1e10},         {"1.0_5", 1.05},
+      {"  1_0  ", 10.0},       {"-1_5e-1_0", -1.5e-09}, {"Infinity", inf},
+  };
+  for (const auto& c : cases) EXPECT_EQ(S(c.text)->to_double(), c.value) << c.text;
+  EXPECT_TRUE(std::signbit(S("-1e-400")->to_double()));
+  for (const char* bad : {"1__0", "_1", "1_", "1_.5", "1._5", "1e_1", "in_f", "nan(1)", "1e", "e5", ".e1",
+                          "+_1", "0x10", "1_e5", "_", "-"}) {
+    try {
+      S(bad)->to_double();
+      FAIL() << "no ValueError for " << bad;
+    } catch (const cyn::ValueError& e) {
+      EXPECT_EQ(std::string(e.what()), "could not convert string to float: " + S(bad)->repr());
+    }
+  }
+  // int(text) allows the same underscores.
+  EXPECT_EQ(S("1_000_000")->to_long(), 1000000);
+  EXPECT_EQ(S(" -1_0 ")->to_long(), -10);
+}
+
+TEST_F(LibString, NoneHasNoOrder) {
+  // sorted(["b", "a", None]) and "a" < None in CPython
+  auto xs = make<cyn::lib::list<Ref<string>>>();
+  for (const char* s : {"b", "a"}) xs->append(S(s));
+  xs->append(nullptr);
+  EXPECT_TYPE_ERROR(xs->sort(), "'<' not supported between instances of 'NoneType' and 'str'");
+  EXPECT_EQ(xs->len(), 3);
+  EXPECT_TYPE_ERROR(cyn::lib::less_than(S("a"), Ref<string>()),
+                    "'<' not supported between instances of 'str' and 'NoneType'");
+  EXPECT_TRUE(S("a")->le("a") && S("b")->gt("a") && S("a")->ge("a") && !S("a")->gt("a"));
+}
+
 }  // namespace

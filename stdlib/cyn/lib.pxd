@@ -17,8 +17,13 @@
 # `xs[i]`, `del xs[i]`, `x in xs`, `len(xs)`, `for x in xs`, `a == b`, `a + b`… to them.
 # A method whose C name starts with "::" is a free function taking the object first
 # (cyn/stdlib/lib.hpp), for operations the C++ classes spell differently.
-# Errors: IndexError, ValueError, KeyError, RuntimeError (changed during iteration), as
-# Python raises them (`except +raise_lib_error`). See docs/stdlib.md.
+# Errors: IndexError, ValueError, KeyError, RuntimeError (changed during iteration),
+# TypeError (None where Python wants a list, set, dict or text; unhashable keys; no order),
+# as Python raises them (`except +raise_lib_error`). See docs/stdlib.md.
+# A `void __iop__` (`__iadd__`, `__imul__`, `__ior__`…) makes `a op= b` change a in place,
+# as Python's containers do, instead of assigning a new object to a.
+
+from libcpp.utility cimport pair
 
 cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::stdlib" nogil:
     # translates cyn::KeyError and the std:: exceptions to Python's (GIL held by Cython)
@@ -44,9 +49,14 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         list_iterator[T] __iter__ "iter"() except +raise_lib_error
         bint __eq__ "::cyn::stdlib::eq"(list[T] other) except +raise_lib_error
         bint __ne__ "::cyn::stdlib::ne"(list[T] other) except +raise_lib_error
+        bint __lt__ "::cyn::stdlib::lt"(list[T] other) except +raise_lib_error
+        bint __le__ "::cyn::stdlib::le"(list[T] other) except +raise_lib_error
+        bint __gt__ "::cyn::stdlib::gt"(list[T] other) except +raise_lib_error
+        bint __ge__ "::cyn::stdlib::ge"(list[T] other) except +raise_lib_error
         list[T] __add__ "add"(list[T] other) except +raise_lib_error
         list[T] __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
         void __iadd__ "::cyn::stdlib::list_extend"(list[T] other) except +raise_lib_error
+        void __imul__ "repeat_in_place"(Py_ssize_t times) except +raise_lib_error
         void append(T x) except +raise_lib_error
         void extend "::cyn::stdlib::list_extend"(list[T] other) except +raise_lib_error
         void insert(Py_ssize_t i, T x) except +raise_lib_error
@@ -96,34 +106,56 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         string slice(Py_ssize_t start, Py_ssize_t stop) except +raise_lib_error
         string slice(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error
         string __getslice__ "slice"(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step) except +raise_lib_error   # s[a:b:c]
+        # None as text raises TypeError (Python's messages), except where Python reads it
+        # as whitespace: split(None[, n]), strip(None), lstrip(None), rstrip(None).
         bint __eq__ "::cyn::stdlib::eq"(string other)
         bint __ne__ "::cyn::stdlib::ne"(string other)
-        bint __lt__ "::cyn::stdlib::lt"(string other)
-        bint __le__ "::cyn::stdlib::le"(string other)
-        bint __gt__ "::cyn::stdlib::gt"(string other)
-        bint __ge__ "::cyn::stdlib::ge"(string other)
+        bint __lt__ "::cyn::stdlib::lt"(string other) except +raise_lib_error
+        bint __le__ "::cyn::stdlib::le"(string other) except +raise_lib_error
+        bint __gt__ "::cyn::stdlib::gt"(string other) except +raise_lib_error
+        bint __ge__ "::cyn::stdlib::ge"(string other) except +raise_lib_error
         long __hash__ "::cyn::stdlib::hash"()
-        bint __contains__ "::cyn::stdlib::string_contains"(string sub)
+        bint __contains__ "::cyn::stdlib::string_contains"(string sub) except +raise_lib_error
         string __add__ "::cyn::stdlib::string_add"(string other) except +raise_lib_error
         string __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
-        bint eq(const char* other)
-        int compare(string other)
-        Py_ssize_t find(string sub)
-        Py_ssize_t find(string sub, Py_ssize_t start)
-        Py_ssize_t find(string sub, Py_ssize_t start, Py_ssize_t end)
-        Py_ssize_t rfind(string sub)
+        bint eq(const char* other) except +raise_lib_error
+        int compare(string other) except +raise_lib_error
+        Py_ssize_t find(string sub) except +raise_lib_error
+        Py_ssize_t find(string sub, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t find(string sub, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        Py_ssize_t rfind(string sub) except +raise_lib_error
+        Py_ssize_t rfind(string sub, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t rfind(string sub, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
         Py_ssize_t index(string sub) except +raise_lib_error
-        Py_ssize_t count(string sub)
-        bint startswith(string prefix)
-        bint endswith(string suffix)
+        Py_ssize_t index(string sub, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t index(string sub, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        Py_ssize_t rindex(string sub) except +raise_lib_error
+        Py_ssize_t rindex(string sub, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t rindex(string sub, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        Py_ssize_t count(string sub) except +raise_lib_error
+        Py_ssize_t count(string sub, Py_ssize_t start) except +raise_lib_error
+        Py_ssize_t count(string sub, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        bint startswith(string prefix) except +raise_lib_error
+        bint startswith(string prefix, Py_ssize_t start) except +raise_lib_error
+        bint startswith(string prefix, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        bint endswith(string suffix) except +raise_lib_error
+        bint endswith(string suffix, Py_ssize_t start) except +raise_lib_error
+        bint endswith(string suffix, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
+        # First, because Cython maps keywords by the names of the first overload:
+        # `s.split(",", maxsplit=1)`, `s.split(sep=None, maxsplit=1)`. A None sep splits on
+        # whitespace, as in Python. (`s.split(maxsplit=1)` alone is not available: the compiler
+        # chooses among overloads of one arity by position, so a second one-argument
+        # overload would shadow `s.split(sep)`; write `s.split(None, 1)`.)
+        list[string] split(string sep, Py_ssize_t maxsplit) except +raise_lib_error
         list[string] split() except +raise_lib_error
         list[string] split(string sep) except +raise_lib_error
-        list[string] split(string sep, Py_ssize_t maxsplit) except +raise_lib_error
         string join(list[string] parts) except +raise_lib_error
         string strip() except +raise_lib_error
         string lstrip() except +raise_lib_error
         string rstrip() except +raise_lib_error
         string strip(string chars) except +raise_lib_error
+        string lstrip(string chars) except +raise_lib_error
+        string rstrip(string chars) except +raise_lib_error
         string replace(string old, string replacement) except +raise_lib_error
         string replace(string old, string replacement, Py_ssize_t count) except +raise_lib_error
         string upper() except +raise_lib_error
@@ -158,6 +190,8 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         V pop(const K& key) except +raise_lib_error
         V pop(const K& key, V default) except +raise_lib_error
         V setdefault(K key, V default) except +raise_lib_error
+        # removes and returns the last inserted pair (`.first`, `.second`; a tuple in Python)
+        pair[K, V] popitem() except +raise_lib_error
         void update(dict[K, V] other) except +raise_lib_error
         void clear()
         void reserve(size_t n) except +raise_lib_error
@@ -178,18 +212,26 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         set_iterator[T] __iter__ "iter"() except +raise_lib_error
         bint __eq__ "::cyn::stdlib::eq"(set[T] other) except +raise_lib_error
         bint __ne__ "::cyn::stdlib::ne"(set[T] other) except +raise_lib_error
-        set[T] __or__ "union_"(set[T] other) except +raise_lib_error
-        set[T] __and__ "intersection"(set[T] other) except +raise_lib_error
-        set[T] __sub__ "difference"(set[T] other) except +raise_lib_error
-        set[T] __xor__ "symmetric_difference"(set[T] other) except +raise_lib_error
-        bint __le__ "issubset"(set[T] other) except +raise_lib_error
-        bint __ge__ "issuperset"(set[T] other) except +raise_lib_error
+        set[T] __or__ "::cyn::stdlib::set_or"(set[T] other) except +raise_lib_error
+        set[T] __and__ "::cyn::stdlib::set_and"(set[T] other) except +raise_lib_error
+        set[T] __sub__ "::cyn::stdlib::set_sub"(set[T] other) except +raise_lib_error
+        set[T] __xor__ "::cyn::stdlib::set_xor"(set[T] other) except +raise_lib_error
+        void __ior__ "::cyn::stdlib::set_ior"(set[T] other) except +raise_lib_error
+        void __iand__ "::cyn::stdlib::set_iand"(set[T] other) except +raise_lib_error
+        void __isub__ "::cyn::stdlib::set_isub"(set[T] other) except +raise_lib_error
+        void __ixor__ "::cyn::stdlib::set_ixor"(set[T] other) except +raise_lib_error
+        # subset (<=), proper subset (<), superset (>=), proper superset (>)
+        bint __le__ "::cyn::stdlib::le"(set[T] other) except +raise_lib_error
+        bint __lt__ "::cyn::stdlib::lt"(set[T] other) except +raise_lib_error
+        bint __ge__ "::cyn::stdlib::ge"(set[T] other) except +raise_lib_error
+        bint __gt__ "::cyn::stdlib::gt"(set[T] other) except +raise_lib_error
         void add(T x) except +raise_lib_error
         void discard(const T& x) except +raise_lib_error
         void remove(const T& x) except +raise_lib_error
         T pop() except +raise_lib_error
         void clear()
         set[T] copy() except +raise_lib_error
+        set[T] union "union_"(set[T] other) except +raise_lib_error
         set[T] intersection(set[T] other) except +raise_lib_error
         set[T] difference(set[T] other) except +raise_lib_error
         set[T] symmetric_difference(set[T] other) except +raise_lib_error

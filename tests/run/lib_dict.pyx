@@ -213,3 +213,105 @@ def test_dict_crossing_to_python_is_a_live_view():
     cdef lib.dict[lib.string, long] same = view
     same[lib.string(b"c")] = 3
     assert view["c"] == 3 and view.to_py() == {"a": 1, "b": 2, "c": 3}
+
+
+def raised(f, *args):
+    """(exception type, message) of what f(*args) raises, or None."""
+    try:
+        f(*args)
+    except Exception as e:
+        return type(e), str(e)
+    return None
+
+
+def raised_py(code):
+    """What Python's built-in dict raises for `code` (run as Python, not Cython)."""
+    def run():
+        exec(code, {}, {})
+    return raised(run)
+
+
+def dict_update(lib.dict[long, long] d, lib.dict[long, long] other):
+    with nogil:
+        d.update(other)
+
+
+def dict_update_literal_none(lib.dict[long, long] d):
+    d.update(None)
+
+
+def dict_popitem(lib.dict[long, long] d):
+    return d.popitem()
+
+
+cdef long pop_all(lib.dict[long, long] d) except -1 nogil:
+    cdef long total = 0
+    while len(d):
+        item = d.popitem()
+        total = total * 10 + item.first
+    return total
+
+
+def test_update_none_and_popitem_like_python():
+    cdef lib.dict[long, long] d = {1: 10, 2: 20}
+    assert raised(dict_update, d, None) == raised_py("{1: 10}.update(None)")
+    assert raised(dict_update_literal_none, d) == raised_py("{1: 10}.update(None)")
+    py = {1: 10, 2: 20}
+    assert dict_popitem(d) == py.popitem()
+    assert d.to_py() == py
+    assert dict_popitem(d) == py.popitem()
+    assert raised(dict_popitem, d) == raised_py("{}.popitem()")
+    d = {1: 1, 2: 2, 3: 3}
+    assert pop_all(d) == 321 and len(d) == 0
+
+
+def list_key(lib.dict[lib.list[long], long] d, lib.list[long] key):
+    with nogil:
+        d[key] = 5
+    return len(d)
+
+
+def set_of_sets(lib.set[lib.set[long]] s, lib.set[long] member):
+    with nogil:
+        s.add(member)
+
+
+def test_containers_are_unhashable_like_python():
+    cdef lib.dict[lib.list[long], long] d = lib.dict[lib.list[long], long]()
+    assert raised(list_key, d, [1]) == raised_py("{}[[1]] = 5")
+    assert len(d) == 0
+    assert list_key(d, None) == 1                 # None is a key, as in Python
+    cdef lib.set[lib.set[long]] s = lib.set[lib.set[long]]()
+    assert raised(set_of_sets, s, {1}) == raised_py("{1}.add(set())")
+
+
+def missing(lib.dict[lib.string, long] d, lib.string key):
+    with nogil:
+        d[key]
+
+
+def test_missing_key_that_is_not_utf8():
+    cdef lib.dict[lib.string, long] d = {"a": 1}
+    for key in (b"\xff", b"\xc3\xa9\xff", b"it's \xfe\"", b"\xff\n"):
+        try:
+            missing(d, key)
+        except KeyError as e:
+            assert e.args == (key,)             # no str for it: its bytes
+        else:
+            assert False
+    try:
+        missing(d, "é")
+    except KeyError as e:
+        assert e.args == ("é",)
+
+
+def test_view_lookup_with_a_key_of_another_type():
+    cdef lib.dict[lib.string, long] d = {"a": 1}
+    cdef object view = d
+    py = {"a": 1}
+    assert (5 in view) == (5 in py)
+    for key in (5, None, 2.5, ("a",), [1], "zz"):
+        # (py.__getitem__: Cython's own d[None] raises KeyError without the key)
+        assert raised(view.__getitem__, key) == raised(py.__getitem__, key), key
+    cdef lib.dict[lib.string, lib.string] texts = {"a": None, "b": "x"}     # None converts
+    assert texts.to_py() == {"a": None, "b": "x"}

@@ -320,3 +320,169 @@ def test_container_crossing_to_python_is_a_live_view():
     else:
         assert False
     assert "list_view([1, 2, 3, 4, 5])" in repr(view)
+
+
+def raised(f, *args):
+    """(exception type, message) of what f(*args) raises, or None."""
+    try:
+        f(*args)
+    except Exception as e:
+        return type(e), str(e)
+    return None
+
+
+def raised_py(code, **names):
+    """What Python's built-in list raises for `code` (run as Python, not Cython)."""
+    def run():
+        exec(code, {}, dict(names))
+    return raised(run)
+
+
+cdef lib.list[long] add_nogil(lib.list[long] a, lib.list[long] b) except * nogil:
+    return a + b
+
+
+def list_add(lib.list[long] a, lib.list[long] b):
+    return add_nogil(a, b).to_py()
+
+
+def list_iadd(lib.list[long] a, lib.list[long] b):
+    a += b
+
+
+def list_extend(lib.list[long] a, lib.list[long] b):
+    with nogil:
+        a.extend(b)
+
+
+def list_extend_literal_none(lib.list[long] a):
+    a.extend(None)
+
+
+def list_setslice(lib.list[long] a, lib.list[long] b):
+    a[0:1] = b
+
+
+def list_setslice_literal_none(lib.list[long] a):
+    a[0:1] = None
+
+
+def list_setslice_extended(lib.list[long] a, lib.list[long] b):
+    a[::2] = b
+
+
+def test_none_arguments_raise_like_python():
+    cdef lib.list[long] xs = [1, 2]
+    assert raised(list_add, xs, None) == raised_py("[1, 2] + None")
+    assert raised(list_iadd, xs, None) == raised_py("a = [1, 2]; a += None")
+    assert raised(list_extend, xs, None) == raised_py("[1, 2].extend(None)")
+    assert raised(list_extend_literal_none, xs) == raised_py("[1, 2].extend(None)")
+    assert raised(list_setslice, xs, None) == raised_py("a = [1, 2]; a[0:1] = None")
+    assert raised(list_setslice_literal_none, xs) == raised_py("a = [1, 2]; a[0:1] = None")
+    assert raised(list_setslice_extended, xs, None) == raised_py("a = [1, 2]; a[::2] = None")
+    assert xs.to_py() == [1, 2]
+    assert list_add(xs, [3]) == [1, 2, 3]
+
+
+cdef tuple compare_nogil(lib.list[double] a, lib.list[double] b):
+    cdef bint lt, le, gt, ge
+    with nogil:
+        lt = a < b
+        le = a <= b
+        gt = a > b
+        ge = a >= b
+    return lt, le, gt, ge
+
+
+def list_lt(lib.list[double] a, lib.list[double] b):
+    return a < b
+
+
+def test_ordering_like_python():
+    nan = float("nan")
+    lists = [[], [1.0], [1.0, 2.0], [1.0, 3.0], [2.0], [1.0, 2.0, 0.0], [nan], [1.0, nan], [0.5, 9.0, 9.0]]
+    for a in lists:
+        for b in lists:
+            b = [x + 0.0 for x in b]   # new float objects: a double has no identity, a NaN never equals
+            assert compare_nogil(a, b) == (a < b, a <= b, a > b, a >= b), (a, b)
+    assert raised(list_lt, [1.0], None) == raised_py("[1.0] < None")
+
+
+cdef void repeat_in_place(lib.list[lib.string] xs, Py_ssize_t n) noexcept nogil:
+    xs *= n
+
+
+def test_imul_repeats_the_same_list():
+    cdef lib.list[long] xs = [0, 1]
+    cdef lib.list[long] alias = xs
+    py = [0, 1]
+    py_alias = py
+    for n in (2, 1, 3, 0, 4, -1):
+        xs *= n
+        py *= n
+        assert alias.to_py() == py_alias, n
+        py *= 0
+        py += [0, 1]
+        xs.clear()
+        xs.append(0)
+        xs.append(1)
+    cdef lib.list[lib.string] words = ["a", "b"]
+    repeat_in_place(words, 2)
+    assert words.to_py() == ["a", "b", "a", "b"]
+
+
+cdef long same_size_assignments(lib.list[long] xs) except -1 nogil:
+    cdef long n = 0
+    for x in xs:
+        xs[0:1] = xs[0:1]
+        xs[0:0] = lib.list[long]()
+        xs[1:2] = xs[2:3]
+        xs[::2] = xs[::2]
+        del xs[5:]
+        n += 1
+    return n
+
+
+cdef void size_changing_assignment(lib.list[long] xs) except * nogil:
+    for x in xs:
+        xs[0:1] = xs[0:2]
+
+
+def test_same_size_slice_assignment_while_iterating():
+    # Python's list iterator allows any change; ours raises only for a change of size
+    cdef lib.list[long] xs = [1, 2, 3]
+    assert same_size_assignments(xs) == 3
+    try:
+        size_changing_assignment(xs)
+    except RuntimeError as e:
+        assert str(e) == "list changed size during iteration"
+    else:
+        assert False
+
+
+def sort_strings(lib.list[lib.string] xs):
+    with nogil:
+        xs.sort()
+    return xs.to_py()
+
+
+def min_string(lib.list[lib.string] xs):
+    cdef lib.string m
+    with nogil:
+        m = min(xs)
+    return m
+
+
+def sort_lists(lib.list[lib.list[long]] xs):
+    xs.sort()
+    return xs.to_py()
+
+
+def test_none_items_have_no_order():
+    cdef lib.list[lib.string] words = ["b", "a", None]      # None converts, as append(None)
+    assert words.to_py() == ["b", "a", None]
+    assert raised(sort_strings, words) == raised_py("sorted(['b', 'a', None])")
+    assert raised(min_string, ["b", None]) == raised_py("min(['b', None])")
+    assert raised(sort_lists, [[1], None]) == raised_py("sorted([[1], None])")
+    assert sort_strings([None]) == [None] and min_string([None]) is None
+    assert sort_lists([[2], [1, 5], [1]]) == sorted([[2], [1, 5], [1]])

@@ -132,3 +132,140 @@ def test_set_crossing_to_python_is_a_live_view():
     cdef lib.set[long] same = view
     same.add(7)
     assert 7 in view and len(view) == 4
+
+
+def raised(f, *args):
+    """(exception type, message) of what f(*args) raises, or None."""
+    try:
+        f(*args)
+    except Exception as e:
+        return type(e), str(e)
+    return None
+
+
+def raised_py(code):
+    """What Python's built-in set raises for `code` (run as Python, not Cython)."""
+    def run():
+        exec(code, {}, {})
+    return raised(run)
+
+
+def set_or(lib.set[long] a, lib.set[long] b):
+    return a | b
+
+
+def set_and(lib.set[long] a, lib.set[long] b):
+    return a & b
+
+
+def set_sub(lib.set[long] a, lib.set[long] b):
+    return a - b
+
+
+def set_xor(lib.set[long] a, lib.set[long] b):
+    with nogil:
+        a = a ^ b
+    return a
+
+
+def set_ior(lib.set[long] a, lib.set[long] b):
+    a |= b
+
+
+def set_iand(lib.set[long] a, lib.set[long] b):
+    a &= b
+
+
+def set_isub(lib.set[long] a, lib.set[long] b):
+    a -= b
+
+
+def set_ixor(lib.set[long] a, lib.set[long] b):
+    with nogil:
+        a ^= b
+
+
+def set_compare(lib.set[long] a, lib.set[long] b):
+    cdef bint lt, le, gt, ge
+    with nogil:
+        lt = a < b
+        le = a <= b
+        gt = a > b
+        ge = a >= b
+    return lt, le, gt, ge
+
+
+def set_lt(lib.set[long] a, lib.set[long] b):
+    return a < b
+
+
+def set_le(lib.set[long] a, lib.set[long] b):
+    return a <= b
+
+
+def set_gt(lib.set[long] a, lib.set[long] b):
+    return a > b
+
+
+def set_ge(lib.set[long] a, lib.set[long] b):
+    return a >= b
+
+
+def set_methods_with_none(lib.set[long] a):
+    return [raised(lambda: a.union(None)), raised(lambda: a.intersection(None)),
+            raised(lambda: a.difference(None)), raised(lambda: a.symmetric_difference(None)),
+            raised(lambda: a.update(None)), raised(lambda: a.intersection_update(None)),
+            raised(lambda: a.difference_update(None)), raised(lambda: a.symmetric_difference_update(None)),
+            raised(lambda: a.issubset(None)), raised(lambda: a.issuperset(None)),
+            raised(lambda: a.isdisjoint(None))]
+
+
+def test_none_arguments_raise_like_python():
+    cdef lib.set[long] a = {1, 2}
+    for f, op in ((set_or, "|"), (set_and, "&"), (set_sub, "-"), (set_xor, "^"), (set_ior, "|="),
+                  (set_iand, "&="), (set_isub, "-="), (set_ixor, "^="), (set_lt, "<"), (set_le, "<="),
+                  (set_gt, ">"), (set_ge, ">=")):
+        code = "a = {1, 2}; a %s None" % op if op.endswith("=") and op not in ("<=", ">=") else "{1, 2} %s None" % op
+        assert raised(f, a, None) == raised_py(code), op
+    methods = ["union", "intersection", "difference", "symmetric_difference", "update", "intersection_update",
+               "difference_update", "symmetric_difference_update", "issubset", "issuperset", "isdisjoint"]
+    assert set_methods_with_none(a) == [raised_py("{1, 2}.%s(None)" % m) for m in methods]
+    assert a.to_py() == {1, 2}
+
+
+def test_union_and_proper_subsets_like_python():
+    sets = [set(), {1}, {1, 2}, {2, 3}, {1, 2, 3}]
+    for pa in sets:
+        for pb in sets:
+            assert set_compare(pa, pb) == (pa < pb, pa <= pb, pa > pb, pa >= pb), (pa, pb)
+            assert set_union(pa, pb) == pa.union(pb)
+
+
+def set_union(lib.set[long] a, lib.set[long] b):
+    with nogil:
+        a = a.union(b)
+    return a.to_py()
+
+
+def test_in_place_operators_change_the_same_set():
+    cdef lib.set[long] a = {1, 2, 3}
+    cdef lib.set[long] alias = a
+    cdef lib.set[long] b = {3, 4}
+    py = {1, 2, 3}
+    py_alias = py
+    a |= b
+    py |= {3, 4}
+    assert alias.to_py() == py_alias
+    a &= b
+    py &= {3, 4}
+    assert alias.to_py() == py_alias
+    cdef lib.set[long] c = {4, 5}
+    a ^= c
+    py ^= {4, 5}
+    assert alias.to_py() == py_alias
+    a -= b
+    py -= {3, 4}
+    assert alias.to_py() == py_alias == {5}
+    a |= a
+    a -= a
+    assert len(alias) == 0

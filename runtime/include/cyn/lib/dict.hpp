@@ -38,6 +38,7 @@ class dict : public Object {
   using table = detail::hash_table<K, V>;
 
  public:
+  static constexpr const char* python_type_name = "dict";
   using key_type = K;
   using mapped_type = V;
   using entry = detail::table_entry<K, V>;  // fields: hash, key, value
@@ -120,7 +121,10 @@ class dict : public Object {
       if (table::is_live(e)) table_.insert_or_assign(e.key, e.value);
     }
   }
-  void update(const Ref<dict>& other) { update(*other); }
+  void update(const Ref<dict>& other) {
+    if (!other) throw TypeError("'NoneType' object is not iterable");  // Python's d.update(None)
+    update(*other);
+  }
 
   // d == other: the same keys with equal values (order does not matter, as in Python).
   bool eq(const dict& other) const {
@@ -261,13 +265,17 @@ Ref<dict_iterator<K, V>> dict<K, V>::iter() {
   return make<dict_iterator<K, V>>(Ref<dict<K, V>>(this));
 }
 
-// A dict as an element of another container: equal by content, unhashable (as in Python).
+// A dict as an element of another container: equal by content, unhashable (TypeError when
+// used as a dict key or set member; None is hashable), as in Python.
 template <class K, class V>
 bool equals(const Ref<dict<K, V>>& a, const Ref<dict<K, V>>& b) {
   if (a.get() == b.get()) return true;
   return a && b && a->eq(*b);
 }
 template <class K, class V>
-std::uint64_t hash_of(const Ref<dict<K, V>>&) = delete;  // TypeError: unhashable type: 'dict'
+std::uint64_t hash_of(const Ref<dict<K, V>>& d) {
+  if (d) throw_unhashable<dict<K, V>>();
+  return 0;
+}
 
 }  // namespace cyn::lib

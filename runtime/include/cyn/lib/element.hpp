@@ -109,9 +109,11 @@ inline void throw_if_method_raised() {
   }
 }
 
-// The class's name as Python shows it in a TypeError ('Item', not its C++ namespace).
+// The class's name as Python shows it in a TypeError ('Item', not its C++ namespace). The
+// lib containers name the Python type they stand for (`python_type_name`: 'list', 'str').
 template <class X>
 std::string class_name() {
+  if constexpr (requires { X::python_type_name; }) return X::python_type_name;
   int status = 0;
   char* full = abi::__cxa_demangle(typeid(X).name(), nullptr, nullptr, &status);
   std::string name = status == 0 && full ? full : typeid(X).name();
@@ -125,6 +127,20 @@ std::string class_name_of(const Ref<X>& ref) {
 }
 
 }  // namespace detail
+
+// TypeError for `a < b` (op "<", "<=", …) when the two have no order, None included:
+// "'<' not supported between instances of 'str' and 'NoneType'", as Python words it.
+template <class A, class B>
+[[noreturn, gnu::cold, gnu::noinline]] void throw_unorderable(const char* op, const Ref<A>& a, const Ref<B>& b) {
+  throw TypeError(std::string("'") + op + "' not supported between instances of '" + detail::class_name_of(a) +
+                  "' and '" + detail::class_name_of(b) + "'");
+}
+// TypeError for hashing an object Python would not hash (a class with __eq__ but no
+// __hash__, a list, dict or set): "unhashable type: 'list'".
+template <class X>
+[[noreturn, gnu::cold, gnu::noinline]] void throw_unhashable() {
+  throw TypeError("unhashable type: '" + detail::class_name<X>() + "'");
+}
 
 // ---- hash_of -------------------------------------------------------------------------
 template <class T, std::enable_if_t<std::is_integral_v<T> || std::is_enum_v<T>, int> = 0>
@@ -156,7 +172,7 @@ inline std::uint64_t hash_of(const Ref<X>& ref) {
   } else if constexpr (detail::defines_eq<X, X>) {
     // Python: a class that defines __eq__ without __hash__ has no hash (objects equal by
     // __eq__ must hash alike, which the identity cannot promise).
-    if (ref) throw TypeError("unhashable type: '" + detail::class_name<X>() + "'");
+    if (ref) throw_unhashable<X>();
   }
   // Identity, as Python's object.__hash__: the address (low bits are alignment zeros).
   return mix64(reinterpret_cast<std::uintptr_t>(static_cast<const Object*>(ref.get())));
@@ -208,8 +224,7 @@ inline bool less_than(const Ref<A>& a, const Ref<B>& b) {
       return less;
     }
   }
-  throw TypeError("'<' not supported between instances of '" + detail::class_name_of(a) + "' and '" +
-                  detail::class_name_of(b) + "'");
+  throw_unorderable("<", a, b);
 }
 
 // ---- repr_of -------------------------------------------------------------------------

@@ -18,7 +18,10 @@
 // - items_[0, size_) are constructed, [size_, capacity_) raw memory;
 // - version_ changes whenever the size or the storage (items_) changes, so iterators
 //   detect it and raise RuntimeError("list changed size during iteration"), and while it
-//   is unchanged an iterator may keep using the items_ and size_ it saw;
+//   is unchanged an iterator may keep using the items_ and size_ it saw; operations that
+//   keep both (setitem, sort, a slice assignment of as many items as it replaces) leave it;
+// - a Ref<list> argument may be None: the methods taking one raise TypeError for it, with
+//   Python's message for that operation;
 // - an element is destroyed only once the list is consistent again (its destructor may run
 //   a __dealloc__ that looks at this very list).
 #pragma once
@@ -50,6 +53,7 @@ class list : public Object {
 
  public:
   using value_type = T;
+  static constexpr const char* python_type_name = "list";
 
   list() noexcept = default;
   list(std::initializer_list<T> items) {
@@ -110,7 +114,7 @@ class list : public Object {
     if (size_ + n > capacity_) grow(size_ + n);  // after this, other.items_ is stable
     for (std::size_t i = 0; i < n; ++i) push_unchecked(other.items_[i]);
   }
-  void extend(const Ref<list>& other) { extend(*other); }
+  void extend(const Ref<list>& other) { extend(iterable(other)); }
 
   // xs.insert(i, x): i counts from the end when negative and is clamped to [0, len].
   void insert(index_t i, T x) {
@@ -232,7 +236,7 @@ class list : public Object {
       setslice(start, stop, step, snapshot);
       return;
     }
-    if (step == 1) {
+    if (step == 1 && static_cast<std::size_t>(r.count) != values.size_) {
       std::size_t from = static_cast<std::size_t>(r.start);
       std::size_t old_count = static_cast<std::size_t>(r.count);
       list tail;  // items after the replaced range, moved aside
@@ -252,9 +256,22 @@ class list : public Object {
       throw ValueError("attempt to assign sequence of size " + std::to_string(values.size_) +
                        " to extended slice of size " + std::to_string(r.count));
     }
-    for (index_t k = 0, i = r.start; k < r.count; ++k, i += r.step) items_[i] = values.items_[k];
+    // As many items as the slice selects: replaced where they are, so the size and the
+    // storage stay and a loop over the list goes on. The old items die after the new ones
+    // are all in.
+    if constexpr (std::is_trivially_destructible_v<T>) {
+      for (index_t k = 0, i = r.start; k < r.count; ++k, i += r.step) items_[i] = values.items_[k];
+    } else {
+      list removed;
+      removed.reserve(values.size_);
+      for (index_t k = 0, i = r.start; k < r.count; ++k, i += r.step) {
+        removed.push_unchecked(std::move(items_[i]));
+        items_[i] = values.items_[k];
+      }
+    }
   }
   void setslice(index_t start, index_t stop, index_t step, const Ref<list>& values) {
+    if (!values) throw TypeError(step == 1 ? "can only assign an iterable" : "must assign iterable to extended slice");
     setslice(start, stop, step, *values);
   }
 
@@ -267,17 +284,13 @@ class list : public Object {
     return true;
   }
   friend bool operator==(const list& a, const list& b) { return a.eq(b); }
-  // xs < ys: Python's lexicographic order (the first differing item decides, else the
-  // shorter list is smaller).
-  bool lt(const list& other) const {
-    std::size_t n = size_ < other.size_ ? size_ : other.size_;
-    equal_to<T> eq;
-    less<T> lt_item;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!eq(items_[i], other.items_[i])) return lt_item(items_[i], other.items_[i]);
-    }
-    return size_ < other.size_;
-  }
+  // xs < ys, <=, >, >=: Python's lexicographic order. The first pair of items that are not
+  // equal decides (as a < b for `<` and `<=`, as b < a for `>` and `>=`); when one list is
+  // a prefix of the other, the lengths do.
+  bool lt(const list& other) const { return lexicographic(other, false, size_ < other.size_); }
+  bool le(const list& other) const { return lexicographic(other, false, size_ <= other.size_); }
+  bool gt(const list& other) const { return lexicographic(other, true, size_ > other.size_); }
+  bool ge(const list& other) const { return lexicographic(other, true, size_ >= other.size_); }
 
   // xs + ys (a new list) and xs * n.
   Ref<list> add(const list& other) const {
@@ -287,13 +300,29 @@ class list : public Object {
     out->extend(other);
     return out;
   }
-  Ref<list> add(const Ref<list>& other) const { return add(*other); }
+  Ref<list> add(const Ref<list>& other) const {
+    if (!other) throw TypeError("can only concatenate list (not \"NoneType\") to list");
+    return add(*other);
+  }
   Ref<list> repeat(index_t times) const {
     auto out = make<list>();
     if (times <= 0 || size_ == 0) return out;
-    out->reserve(size_ * static_cast<std::size_t>(times));
+    out->reserve(repeated_size(times));
     for (index_t t = 0; t < times; ++t) out->extend(*this);
     return out;
+  }
+  // xs *= n: this list repeated in place (emptied when n <= 0), so every reference to it
+  // sees the change, as in Python.
+  void repeat_in_place(index_t times) {
+    if (times <= 0) {
+      clear();
+      return;
+    }
+    std::size_t n = size_;
+    if (n == 0 || times == 1) return;
+    reserve(repeated_size(times));  // the items being copied stay put from here on
+    for (index_t t = 1; t < times; ++t)
+      for (std::size_t i = 0; i < n; ++i) push_unchecked(items_[i]);
   }
 
   // ---- iteration ---------------------------------------------------------------------
@@ -339,6 +368,30 @@ class list : public Object {
   friend class list_iterator;
   template <class U>
   friend class list;
+
+  // The list behind a Ref argument of extend(); Python's TypeError for None.
+  static const list& iterable(const Ref<list>& other) {
+    if (!other) throw TypeError("'NoneType' object is not iterable");
+    return *other;
+  }
+
+  // size_ * times (times > 0), or MemoryError (as Python raises) when that overflows.
+  std::size_t repeated_size(index_t times) const {
+    if (static_cast<std::size_t>(times) > std::numeric_limits<std::size_t>::max() / sizeof(T) / size_)
+      throw std::bad_alloc();
+    return size_ * static_cast<std::size_t>(times);
+  }
+
+  bool lexicographic(const list& other, bool reflected, bool by_length) const {
+    std::size_t n = size_ < other.size_ ? size_ : other.size_;
+    equal_to<T> eq;
+    less<T> lt_item;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!eq(items_[i], other.items_[i]))
+        return reflected ? lt_item(other.items_[i], items_[i]) : lt_item(items_[i], other.items_[i]);
+    }
+    return by_length;
+  }
 
   std::size_t find(const T& x, std::size_t from, std::size_t to) const {
     equal_to<T> eq;
@@ -555,8 +608,9 @@ Ref<list_iterator<T>> list<T>::iter() {
 }
 
 // ---- a list as an element of another container (element.hpp protocol) ---------------
-// As in Python: nested lists compare and order by content, print as [a, b], and are
-// unhashable (a list used as a dict key or set member does not compile).
+// As in Python: nested lists compare and order by content (None has no order: TypeError),
+// print as [a, b], and are unhashable (TypeError when a list is used as a dict key or set
+// member; None is hashable, as in Python).
 template <class T>
 bool equals(const Ref<list<T>>& a, const Ref<list<T>>& b) {
   if (a.get() == b.get()) return true;
@@ -564,11 +618,14 @@ bool equals(const Ref<list<T>>& a, const Ref<list<T>>& b) {
 }
 template <class T>
 bool less_than(const Ref<list<T>>& a, const Ref<list<T>>& b) {
-  if (!a || !b) return !a && b;  // None first, only so that sort() stays a strict order
+  if (!a || !b) throw_unorderable("<", a, b);
   return a->lt(*b);
 }
 template <class T>
-std::uint64_t hash_of(const Ref<list<T>>&) = delete;  // TypeError: unhashable type: 'list'
+std::uint64_t hash_of(const Ref<list<T>>& xs) {
+  if (xs) throw_unhashable<list<T>>();
+  return 0;
+}
 template <class T>
 std::string repr_of(const Ref<list<T>>& xs) {
   if (!xs) return "None";

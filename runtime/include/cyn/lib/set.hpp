@@ -12,7 +12,8 @@
 //   a->remove(9);                        // KeyError: 9
 //
 // Not synchronised: share a set between threads read-only, or guard it. Adding or removing
-// a member while iterating raises RuntimeError on the iterator's next step.
+// a member while iterating raises RuntimeError on the iterator's next step. A Ref<set>
+// argument that is None raises TypeError, as Python's set methods do.
 #pragma once
 
 #include <cstddef>
@@ -39,6 +40,7 @@ class set : public Object {
 
  public:
   using value_type = T;
+  static constexpr const char* python_type_name = "set";
 
   set() noexcept = default;
   set(std::initializer_list<T> items) {
@@ -108,10 +110,10 @@ class set : public Object {
     });
     return out;
   }
-  Ref<set> union_(const Ref<set>& other) const { return union_(*other); }
-  Ref<set> intersection(const Ref<set>& other) const { return intersection(*other); }
-  Ref<set> difference(const Ref<set>& other) const { return difference(*other); }
-  Ref<set> symmetric_difference(const Ref<set>& other) const { return symmetric_difference(*other); }
+  Ref<set> union_(const Ref<set>& other) const { return union_(iterable(other)); }
+  Ref<set> intersection(const Ref<set>& other) const { return intersection(iterable(other)); }
+  Ref<set> difference(const Ref<set>& other) const { return difference(iterable(other)); }
+  Ref<set> symmetric_difference(const Ref<set>& other) const { return symmetric_difference(iterable(other)); }
 
   // ---- algebra: in place (`|=`, `&=`, `-=`, `^=`); `other` may be this set -----------
   void update(const set& other) {
@@ -138,10 +140,10 @@ class set : public Object {
       if (!table_.erase(x)) add(x);
     });
   }
-  void update(const Ref<set>& other) { update(*other); }
-  void intersection_update(const Ref<set>& other) { intersection_update(*other); }
-  void difference_update(const Ref<set>& other) { difference_update(*other); }
-  void symmetric_difference_update(const Ref<set>& other) { symmetric_difference_update(*other); }
+  void update(const Ref<set>& other) { update(iterable(other)); }
+  void intersection_update(const Ref<set>& other) { intersection_update(iterable(other)); }
+  void difference_update(const Ref<set>& other) { difference_update(iterable(other)); }
+  void symmetric_difference_update(const Ref<set>& other) { symmetric_difference_update(iterable(other)); }
 
   // ---- comparisons -------------------------------------------------------------------
   bool issubset(const set& other) const {
@@ -158,9 +160,14 @@ class set : public Object {
     small.for_each([&](const T& x) { none = none && !large.contains(x); });
     return none;
   }
-  bool issubset(const Ref<set>& other) const { return issubset(*other); }
-  bool issuperset(const Ref<set>& other) const { return issuperset(*other); }
-  bool isdisjoint(const Ref<set>& other) const { return isdisjoint(*other); }
+  bool issubset(const Ref<set>& other) const { return issubset(iterable(other)); }
+  bool issuperset(const Ref<set>& other) const { return issuperset(iterable(other)); }
+  bool isdisjoint(const Ref<set>& other) const { return isdisjoint(iterable(other)); }
+  // The operators: `<=` and `>=` are issubset / issuperset, `<` and `>` the proper ones.
+  bool le(const set& other) const { return issubset(other); }
+  bool ge(const set& other) const { return issuperset(other); }
+  bool lt(const set& other) const { return size() < other.size() && issubset(other); }
+  bool gt(const set& other) const { return size() > other.size() && issuperset(other); }
   bool eq(const set& other) const { return size() == other.size() && issubset(other); }
   friend bool operator==(const set& a, const set& b) { return a.eq(b); }
 
@@ -210,6 +217,12 @@ class set : public Object {
  private:
   template <class U>
   friend class set_iterator;
+
+  // The set behind a Ref argument; Python's TypeError for None.
+  static const set& iterable(const Ref<set>& other) {
+    if (!other) throw TypeError("'NoneType' object is not iterable");
+    return *other;
+  }
 
   template <class F>
   void for_each(F f) const {
@@ -266,13 +279,17 @@ Ref<set_iterator<T>> set<T>::iter() {
   return make<set_iterator<T>>(Ref<set<T>>(this));
 }
 
-// A set as an element of another container: equal by content, unhashable (as in Python).
+// A set as an element of another container: equal by content, unhashable (TypeError when
+// used as a dict key or set member; None is hashable), as in Python.
 template <class T>
 bool equals(const Ref<set<T>>& a, const Ref<set<T>>& b) {
   if (a.get() == b.get()) return true;
   return a && b && a->eq(*b);
 }
 template <class T>
-std::uint64_t hash_of(const Ref<set<T>>&) = delete;  // TypeError: unhashable type: 'set'
+std::uint64_t hash_of(const Ref<set<T>>& s) {
+  if (s) throw_unhashable<set<T>>();
+  return 0;
+}
 
 }  // namespace cyn::lib

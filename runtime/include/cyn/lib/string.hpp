@@ -14,7 +14,9 @@
 //   puts(joined->c_str());
 //
 // Arguments that are "some text" take a string_arg: a Ref<string>, a string, a C string
-// or a std::string_view all convert to it without copying.
+// or a std::string_view all convert to it without copying. None there is a TypeError, as
+// for Python's str methods, except where Python reads None as "whitespace" (split, strip,
+// lstrip, rstrip take a string_or_none).
 //
 // Invariants: data_[size_] == '\0' (c_str() is free); the bytes never change after
 // construction; hash_ is 0 until computed, and a computed hash is never 0.
@@ -30,6 +32,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "cyn/lib/element.hpp"
 #include "cyn/lib/errors.hpp"
@@ -44,14 +48,39 @@ namespace cyn::lib {
 
 class string;
 
-// A read-only view of some text passed to a string method (no copy is made).
+// Python's TypeError for None where a str method wants text ("a".find(None)).
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_none_for_text() {
+  throw TypeError("must be str, not NoneType");
+}
+
+// A read-only view of some text passed to a string method (no copy is made). Made from None
+// (a null Ref or C string; a literal nullptr takes the C string way) it raises TypeError;
+// the conversion runs in the caller, so the methods taking one stay noexcept.
 struct string_arg {
   std::string_view view;
   string_arg(std::string_view v) noexcept : view(v) {}
-  string_arg(const char* s) noexcept : view(s) {}
+  string_arg(const char* s) {
+    if (!s) throw_none_for_text();
+    view = s;
+  }
   string_arg(const std::string& s) noexcept : view(s) {}
   inline string_arg(const string& s) noexcept;
-  inline string_arg(const Ref<string>& s) noexcept;  // must not be None
+  inline string_arg(const Ref<string>& s);
+};
+
+// Text, or None where Python reads None as "the default" (s.split(None) and s.strip(None)
+// work on whitespace).
+//   s->split(nullptr, 1);   // as s.split(None, 1)
+struct string_or_none {
+  std::string_view view;
+  bool none = false;
+  string_or_none(std::nullptr_t) noexcept : none(true) {}
+  inline string_or_none(const Ref<string>& s) noexcept;
+  template <class Text>
+    requires(std::is_constructible_v<string_arg, Text &&> &&
+             !std::is_same_v<std::remove_cvref_t<Text>, Ref<string>> &&
+             !std::is_same_v<std::remove_cvref_t<Text>, std::nullptr_t>)
+  string_or_none(Text&& text) : view(string_arg(std::forward<Text>(text)).view) {}
 };
 
 class string : public Object {
@@ -61,6 +90,7 @@ class string : public Object {
  public:
   using list_type = list<Ref<string>>;
   static constexpr std::size_t kInlineCapacity = 23;
+  static constexpr const char* python_type_name = "str";
 
   string() noexcept : data_(inline_), size_(0) { inline_[0] = '\0'; }
   string(const char* s) : string(s, std::strlen(s)) {}
@@ -124,6 +154,9 @@ class string : public Object {
     return other.view.size() == size_ && (size_ == 0 || std::memcmp(data_, other.view.data(), size_) == 0);
   }
   bool lt(string_arg other) const noexcept { return compare(other) < 0; }
+  bool le(string_arg other) const noexcept { return compare(other) <= 0; }
+  bool gt(string_arg other) const noexcept { return compare(other) > 0; }
+  bool ge(string_arg other) const noexcept { return compare(other) >= 0; }
   friend bool operator==(const string& a, const string& b) noexcept { return a.eq(b); }
   friend bool operator<(const string& a, const string& b) noexcept { return a.compare(b) < 0; }
   // Content hash, computed on first use and remembered (the bytes never change).
@@ -153,9 +186,15 @@ class string : public Object {
     std::size_t at = window.rfind(sub.view);
     return at == std::string_view::npos ? -1 : static_cast<index_t>(from + at);
   }
-  // s.index(sub[, start[, end]]): find() that raises ValueError instead of returning -1.
+  // s.index(sub[, start[, end]]) / s.rindex(...): find() / rfind() that raise ValueError
+  // instead of returning -1.
   index_t index(string_arg sub, index_t start = 0, index_t end = max_index()) const {
     index_t at = find(sub, start, end);
+    if (at < 0) throw ValueError("substring not found");
+    return at;
+  }
+  index_t rindex(string_arg sub, index_t start = 0, index_t end = max_index()) const {
+    index_t at = rfind(sub, start, end);
     if (at < 0) throw ValueError("substring not found");
     return at;
   }
@@ -173,12 +212,24 @@ class string : public Object {
   }
   // `sub in s`.
   bool contains(string_arg sub) const noexcept { return view().find(sub.view) != std::string_view::npos; }
-  bool startswith(string_arg prefix) const noexcept { return view().starts_with(prefix.view); }
-  bool endswith(string_arg suffix) const noexcept { return view().ends_with(suffix.view); }
+  // s.startswith(prefix[, start[, end]]) / s.endswith(...): whether s[start:end] starts
+  // (ends) with it; Python's window rules, so "abc".startswith("", 3) but not ("", 4).
+  bool startswith(string_arg prefix, index_t start = 0, index_t end = max_index()) const noexcept {
+    std::size_t from, to;
+    if (!search_window(prefix.view.size(), start, end, from, to)) return false;
+    return std::string_view(data_ + from, prefix.view.size()) == prefix.view;
+  }
+  bool endswith(string_arg suffix, index_t start = 0, index_t end = max_index()) const noexcept {
+    std::size_t from, to;
+    if (!search_window(suffix.view.size(), start, end, from, to)) return false;
+    return std::string_view(data_ + to - suffix.view.size(), suffix.view.size()) == suffix.view;
+  }
 
   // ---- splitting and joining -------------------------------------------------------
-  // s.split(sep[, maxsplit]); ValueError("empty separator") for an empty sep.
-  Ref<list_type> split(string_arg sep, index_t maxsplit = -1) const {
+  // s.split(sep[, maxsplit]); ValueError("empty separator") for an empty sep; a None sep
+  // splits on whitespace, as split() does.
+  Ref<list_type> split(string_or_none sep, index_t maxsplit = -1) const {
+    if (sep.none) return split_whitespace(maxsplit);
     if (sep.view.empty()) throw ValueError("empty separator");
     auto out = make<list_type>();
     std::string_view rest = view();
@@ -212,12 +263,16 @@ class string : public Object {
     }
     return out;
   }
-  // sep.join(parts): the parts with this string between them (no part may be None).
+  // sep.join(parts): the parts with this string between them; a None part is Python's
+  // TypeError ("sequence item 1: expected str instance, NoneType found").
   Ref<string> join(const list_type& parts) const {
     std::size_t n = parts.size();
     if (n == 0) return make<string>();
     std::size_t total = size_ * (n - 1);
-    for (std::size_t i = 0; i < n; ++i) total += parts[i]->size_;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!parts[i]) throw TypeError("sequence item " + std::to_string(i) + ": expected str instance, NoneType found");
+      total += parts[i]->size_;
+    }
     Ref<string> out = with_size(total);
     char* w = out->buffer();
     for (std::size_t i = 0; i < n; ++i) {
@@ -230,17 +285,20 @@ class string : public Object {
     }
     return out;
   }
-  Ref<string> join(const Ref<list_type>& parts) const { return join(*parts); }
+  Ref<string> join(const Ref<list_type>& parts) const {
+    if (!parts) throw TypeError("can only join an iterable");
+    return join(*parts);
+  }
 
   // ---- new strings -----------------------------------------------------------------
   // s.strip() / lstrip() / rstrip(): without ASCII whitespace at the ends.
   Ref<string> strip() const { return trimmed(true, true, nullptr); }
   Ref<string> lstrip() const { return trimmed(true, false, nullptr); }
   Ref<string> rstrip() const { return trimmed(false, true, nullptr); }
-  // s.strip(chars): without any of the bytes in `chars` at the ends.
-  Ref<string> strip(string_arg chars) const { return trimmed(true, true, &chars.view); }
-  Ref<string> lstrip(string_arg chars) const { return trimmed(true, false, &chars.view); }
-  Ref<string> rstrip(string_arg chars) const { return trimmed(false, true, &chars.view); }
+  // s.strip(chars): without any of the bytes in `chars` at the ends (whitespace for None).
+  Ref<string> strip(string_or_none chars) const { return trimmed(true, true, chars.none ? nullptr : &chars.view); }
+  Ref<string> lstrip(string_or_none chars) const { return trimmed(true, false, chars.none ? nullptr : &chars.view); }
+  Ref<string> rstrip(string_or_none chars) const { return trimmed(false, true, chars.none ? nullptr : &chars.view); }
 
   // s.replace(old, new[, count]): the first `count` (all when negative) occurrences of old
   // replaced; an empty old matches before every byte and at the end, as in Python.
@@ -316,20 +374,31 @@ class string : public Object {
       throw std::overflow_error("int too large to convert to C long");
     return negative ? static_cast<long long>(0 - magnitude) : static_cast<long long>(magnitude);
   }
-  // float(s): a decimal or scientific number, "inf", "nan" (any case), optional whitespace
-  // and sign; ValueError otherwise.
+  // float(s): a decimal or scientific number ('_' between digits), "inf", "infinity",
+  // "nan" (any case), optional whitespace and sign; ValueError otherwise. Too large a
+  // number is inf and too small one 0.0, as Python rounds them.
   double to_double() const {
-    std::string_view t = trimmed_view(nullptr, true, true);
+    std::string_view trimmed = trimmed_view(nullptr, true, true);
+    scratch text;  // without the underscores
+    bool ok = !trimmed.empty();
+    for (std::size_t i = 0; ok && i < trimmed.size(); ++i) {
+      if (trimmed[i] != '_') text.push_back(trimmed[i]);
+      else ok = i > 0 && is_digit(trimmed[i - 1]) && i + 1 < trimmed.size() && is_digit(trimmed[i + 1]);
+    }
+    std::string_view t = text;
     bool negative = false;
     if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
       negative = t[0] == '-';
       t.remove_prefix(1);
     }
+    // from_chars also reads "nan(chars)", which float() does not
+    ok = ok && !t.empty() && t[0] != '-' && t[0] != '+' && t.find('(') == std::string_view::npos;
     double value = 0;
     auto r = std::from_chars(t.data(), t.data() + t.size(), value);
-    bool ok = !t.empty() && t[0] != '-' && t[0] != '+' && r.ptr == t.data() + t.size() &&
-              (r.ec == std::errc() || r.ec == std::errc::result_out_of_range);
+    ok = ok && r.ptr == t.data() + t.size() && (r.ec == std::errc() || r.ec == std::errc::result_out_of_range);
     if (!ok) throw ValueError("could not convert string to float: " + repr());
+    if (r.ec == std::errc::result_out_of_range)  // from_chars leaves the value alone then
+      value = beyond_one(t) ? std::numeric_limits<double>::infinity() : 0.0;
     return negative ? -value : value;
   }
 
@@ -384,6 +453,37 @@ class string : public Object {
   static bool is_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
   }
+  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+  // Whether a decimal number (digits, a point, an exponent; checked already) is at least 1:
+  // its first nonzero digit's power of ten plus the exponent. A number that does not fit a
+  // double is then too large (inf), else too small (0.0).
+  static bool beyond_one(std::string_view number) noexcept {
+    std::size_t i = 0;
+    long long int_digits = 0, first_nonzero = -1, fraction_zeros = 0;
+    for (; i < number.size() && is_digit(number[i]); ++i) {
+      if (first_nonzero < 0 && number[i] != '0') first_nonzero = int_digits;
+      ++int_digits;
+    }
+    long long power;
+    if (first_nonzero >= 0) {
+      power = int_digits - 1 - first_nonzero;
+    } else {
+      if (i < number.size() && number[i] == '.') ++i;
+      while (i < number.size() && number[i] == '0') ++i, ++fraction_zeros;
+      power = -1 - fraction_zeros;
+    }
+    while (i < number.size() && number[i] != 'e' && number[i] != 'E') ++i;
+    long long exponent = 0;
+    if (i < number.size()) {
+      bool negative = ++i < number.size() && number[i] == '-';
+      if (i < number.size() && (number[i] == '-' || number[i] == '+')) ++i;
+      for (; i < number.size() && is_digit(number[i]); ++i)
+        if (exponent < 1'000'000'000) exponent = exponent * 10 + (number[i] - '0');
+      if (negative) exponent = -exponent;
+    }
+    return power + exponent >= 0;
+  }
 
   // Python's bounds for find/count: slice-style start/end; false when the window cannot
   // hold `needle` bytes (so an empty needle is still found at a start == len).
@@ -433,7 +533,13 @@ class string : public Object {
 static_assert(sizeof(string) == 64, "a short string is one cache line");
 
 inline string_arg::string_arg(const string& s) noexcept : view(s.view()) {}
-inline string_arg::string_arg(const Ref<string>& s) noexcept : view(s->view()) {}
+inline string_arg::string_arg(const Ref<string>& s) {
+  if (!s) throw_none_for_text();
+  view = s->view();
+}
+inline string_or_none::string_or_none(const Ref<string>& s) noexcept : none(!s) {
+  if (s) view = s->view();
+}
 
 // ---- the element protocol for Ref<string>: by content (see element.hpp) ---------------
 inline std::uint64_t hash_of(const Ref<string>& s) noexcept { return s ? s->hash() : 0; }
@@ -444,8 +550,9 @@ inline bool equals(const Ref<string>& a, const Ref<string>& b) noexcept {
 }
 // A Ref<string> key compares equal to its text (dict lookups without making a string).
 inline bool equals(const Ref<string>& a, std::string_view b) noexcept { return a && a->eq(b); }
-inline bool less_than(const Ref<string>& a, const Ref<string>& b) noexcept {
-  if (!a || !b) return !a && b;  // None first, only so that sort() stays a strict order
+// None has no order, as in Python: sorting or min() of strings with None raises TypeError.
+inline bool less_than(const Ref<string>& a, const Ref<string>& b) {
+  if (!a || !b) throw_unorderable("<", a, b);
   return a->compare(*b) < 0;
 }
 inline std::string repr_of(const Ref<string>& s) { return s ? s->repr() : "None"; }

@@ -5,8 +5,12 @@
 //   - raise_lib_error(): the `except +raise_lib_error` handler of every lib method. Cython's
 //     stock translation has no KeyError; this one maps cyn::KeyError to KeyError (with the
 //     key itself as argument, as Python does), and the std:: types as Cython would.
-//   - eq/ne/lt/…: comparison adaptors taking references (None compares by identity), used
-//     as the `__eq__`… of the lib classes ("free-function methods", see docs/stdlib.md).
+//   - eq/ne/lt/…: comparison adaptors taking references (None compares by identity for ==
+//     and !=, and has no order), used as the `__eq__`… of the lib classes ("free-function
+//     methods", see docs/stdlib.md); set_or/set_ior/…: the set operators, whose None
+//     errors Python words differently from the methods'.
+// The argument after the object is never deduced (std::type_identity_t), so a literal None
+// (`xs.extend(None)`, a nullptr in C++) compiles and raises TypeError when it runs.
 //   - to_py(): copies of a container or string as Python objects (GIL held).
 //   - to_view(): a container crossing to Python by itself is a live view (GIL held).
 //   - *_from_py(): copies of Python objects into new containers, or the container of a
@@ -43,22 +47,40 @@ struct is_ref<Ref<X>> : std::true_type {};
 // ---- comparisons of references (a == b calls __eq__ "::cyn::stdlib::eq") -------------
 // Python: `x == None` is False unless both are None; otherwise the containers' content.
 template <class C>
-inline bool eq(const Ref<C>& a, const Ref<C>& b) {
+inline bool eq(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
   if (!a || !b) return a.get() == b.get();
   return a.get() == b.get() || a->eq(*b);
 }
 template <class C>
-inline bool ne(const Ref<C>& a, const Ref<C>& b) {
+inline bool ne(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
   return !eq(a, b);
 }
-// Strings order by bytes, like Python's bytes (None never reaches here: the compiler
-// checks the left operand, and a None right operand is compared as empty-less).
-inline bool lt(const Ref<lib::string>& a, const Ref<lib::string>& b) { return lib::less_than(a, b); }
-inline bool le(const Ref<lib::string>& a, const Ref<lib::string>& b) { return !lib::less_than(b, a); }
-inline bool gt(const Ref<lib::string>& a, const Ref<lib::string>& b) { return lib::less_than(b, a); }
-inline bool ge(const Ref<lib::string>& a, const Ref<lib::string>& b) { return !lib::less_than(a, b); }
-// `s == other` with a lib.string on the left; `text in s` (substring); hash(s).
+// `<` `<=` `>` `>=`: the class's lt/le/gt/ge (strings by bytes, lists lexicographically,
+// sets as subsets); with None, Python's TypeError ("'<' not supported between instances of
+// 'str' and 'NoneType'").
+template <class C>
+inline bool lt(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
+  if (!a || !b) lib::throw_unorderable("<", a, b);
+  return a->lt(*b);
+}
+template <class C>
+inline bool le(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
+  if (!a || !b) lib::throw_unorderable("<=", a, b);
+  return a->le(*b);
+}
+template <class C>
+inline bool gt(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
+  if (!a || !b) lib::throw_unorderable(">", a, b);
+  return a->gt(*b);
+}
+template <class C>
+inline bool ge(const Ref<C>& a, const std::type_identity_t<Ref<C>>& b) {
+  if (!a || !b) lib::throw_unorderable(">=", a, b);
+  return a->ge(*b);
+}
+// `text in s` (substring); hash(s).
 inline bool string_contains(const Ref<lib::string>& s, const Ref<lib::string>& sub) {
+  if (!sub) throw TypeError("'in <string>' requires string as left operand, not NoneType");
   return s->contains(*sub);
 }
 inline long hash(const Ref<lib::string>& s) { return static_cast<long>(lib::hash_of(s) >> 1); }
@@ -68,7 +90,50 @@ inline Ref<lib::list<T>> list_repeat(const Ref<lib::list<T>>& xs, lib::index_t n
   return xs->repeat(n);
 }
 inline Ref<lib::string> string_add(const Ref<lib::string>& a, const Ref<lib::string>& b) {
+  if (!b) throw TypeError("can only concatenate str (not \"NoneType\") to str");
   return a->add(*b);
+}
+
+// ---- set operators: Python's TypeError for a None operand names the operator -----------
+// ("unsupported operand type(s) for |: 'set' and 'NoneType'"; the methods say "'NoneType'
+// object is not iterable", as Python's do).
+template <class T>
+inline const lib::set<T>& set_operand(const char* op, const Ref<lib::set<T>>& other) {
+  if (!other) throw TypeError(std::string("unsupported operand type(s) for ") + op + ": 'set' and 'NoneType'");
+  return *other;
+}
+template <class T>
+inline Ref<lib::set<T>> set_or(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  return a->union_(set_operand("|", b));
+}
+template <class T>
+inline Ref<lib::set<T>> set_and(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  return a->intersection(set_operand("&", b));
+}
+template <class T>
+inline Ref<lib::set<T>> set_sub(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  return a->difference(set_operand("-", b));
+}
+template <class T>
+inline Ref<lib::set<T>> set_xor(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  return a->symmetric_difference(set_operand("^", b));
+}
+// `s |= t` and friends change s in place (every reference to it sees the change).
+template <class T>
+inline void set_ior(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  a->update(set_operand("|=", b));
+}
+template <class T>
+inline void set_iand(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  a->intersection_update(set_operand("&=", b));
+}
+template <class T>
+inline void set_isub(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  a->difference_update(set_operand("-=", b));
+}
+template <class T>
+inline void set_ixor(const Ref<lib::set<T>>& a, const std::type_identity_t<Ref<lib::set<T>>>& b) {
+  a->symmetric_difference_update(set_operand("^=", b));
 }
 inline Ref<lib::string> string_from_bytes(const char* p) { return make<lib::string>(p); }
 
@@ -113,15 +178,16 @@ inline Ref<lib::list<typename C::value_type>> builtin_sorted(const Ref<C>& items
   return out;
 }
 
-// `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref.
+// `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref (the
+// list's Ref overloads raise TypeError for None).
 template <class T>
-inline void list_extend(const Ref<lib::list<T>>& xs, const Ref<lib::list<T>>& ys) {
-  xs->extend(*ys);
+inline void list_extend(const Ref<lib::list<T>>& xs, const std::type_identity_t<Ref<lib::list<T>>>& ys) {
+  xs->extend(ys);
 }
 template <class T>
 inline void list_setslice(const Ref<lib::list<T>>& xs, lib::index_t start, lib::index_t stop,
-                          lib::index_t step, const Ref<lib::list<T>>& values) {
-  xs->setslice(start, stop, step, *values);
+                          lib::index_t step, const std::type_identity_t<Ref<lib::list<T>>>& values) {
+  xs->setslice(start, stop, step, values);
 }
 template <class T>
 inline Ref<lib::set<T>> set_from_list(const Ref<lib::list<T>>& xs) {
@@ -146,22 +212,54 @@ inline PyObject* key_repr_type() {
   return type;
 }
 
+// ast.literal_eval(source), or nullptr (error cleared) when it is no literal.
+inline PyObject* literal_value(PyObject* source) {
+  PyObject* ast = PyImport_ImportModule("ast");
+  PyObject* value = ast ? PyObject_CallMethod(ast, "literal_eval", "O", source) : nullptr;
+  Py_XDECREF(ast);
+  if (!value) PyErr_Clear();
+  return value;
+}
+
+// A C++ error message as a Python str. A message may quote a lib.string holding bytes that
+// are not UTF-8 (`int()` of one, a missing key): those bytes show as \xNN escapes, so the
+// error raised is still the one the C++ code meant, never a UnicodeDecodeError.
+inline PyObject* message_text(const char* text) {
+  return PyUnicode_DecodeUTF8(text, static_cast<Py_ssize_t>(std::strlen(text)), "backslashreplace");
+}
+inline void set_error(PyObject* type, const char* message) {
+  if (PyObject* text = message_text(message)) {
+    PyErr_SetObject(type, text);
+    Py_DECREF(text);
+  }
+}
+
 // The argument of a KeyError: the key itself when its repr reads back as a literal (so
 // str(e) matches Python's exactly); else (an object's __repr__) the text as a KeyRepr, so
-// that str(e) shows it unquoted, as Python shows the repr of an object key. Error path
-// only; GIL held.
+// that str(e) shows it unquoted, as Python shows the repr of an object key. A lib.string
+// key that is not UTF-8 has no str; its bytes are the key (b'\xff'). Error path only; GIL
+// held.
 inline PyObject* key_error_argument(const char* repr) {
-  PyObject* text = PyUnicode_FromString(repr);
-  if (!text) return nullptr;
-  PyObject* ast = PyImport_ImportModule("ast");
-  if (!ast) {
+  Py_ssize_t size = static_cast<Py_ssize_t>(std::strlen(repr));
+  PyObject* text = PyUnicode_DecodeUTF8(repr, size, "strict");
+  if (!text) {
     PyErr_Clear();
-    return text;
+    // The repr quotes the raw bytes and escapes the rest, so with the bytes above 0x7f
+    // escaped too it is a bytes literal of the key.
+    if (PyObject* escaped = PyUnicode_DecodeASCII(repr, size, "backslashreplace")) {
+      PyObject* source = PyUnicode_FromFormat("b%U", escaped);
+      Py_DECREF(escaped);
+      PyObject* value = source ? literal_value(source) : nullptr;
+      Py_XDECREF(source);
+      if (value && PyBytes_Check(value)) return value;
+      Py_XDECREF(value);
+    }
+    PyErr_Clear();
+    text = message_text(repr);
+    if (!text) return nullptr;
   }
-  PyObject* value = PyObject_CallMethod(ast, "literal_eval", "O", text);
-  Py_DECREF(ast);
+  PyObject* value = literal_value(text);
   if (!value) {
-    PyErr_Clear();
     if (PyObject* type = key_repr_type()) {
       PyObject* shown = PyObject_CallFunctionObjArgs(type, text, nullptr);
       if (shown) {
@@ -176,6 +274,14 @@ inline PyObject* key_error_argument(const char* repr) {
   return value;
 }
 
+// KeyError(key), with the key as the only argument even when it is a tuple.
+inline void set_key_error(PyObject* key) {
+  if (PyObject* args = PyTuple_Pack(1, key)) {
+    PyErr_SetObject(PyExc_KeyError, args);
+    Py_DECREF(args);
+  }
+}
+
 // The `except +raise_lib_error` handler: called by Cython inside `catch (...)` with the GIL
 // held; sets the Python exception matching the C++ one.
 inline void raise_lib_error() {
@@ -184,7 +290,7 @@ inline void raise_lib_error() {
   } catch (const cyn::KeyError& e) {
     PyObject* key = key_error_argument(e.what());
     if (key) {
-      PyErr_SetObject(PyExc_KeyError, key);
+      set_key_error(key);
       Py_DECREF(key);
     }
   } catch (const cyn::StopIteration&) {
@@ -193,17 +299,17 @@ inline void raise_lib_error() {
     // An element's special method raised: its exception is already pending.
     if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "cyn: a pending exception was lost");
   } catch (const std::bad_cast& e) {
-    PyErr_SetString(PyExc_TypeError, e.what());
+    set_error(PyExc_TypeError, e.what());
   } catch (const std::bad_alloc&) {
     PyErr_NoMemory();
   } catch (const std::out_of_range& e) {
-    PyErr_SetString(PyExc_IndexError, e.what());
+    set_error(PyExc_IndexError, e.what());
   } catch (const std::invalid_argument& e) {
-    PyErr_SetString(PyExc_ValueError, e.what());
+    set_error(PyExc_ValueError, e.what());
   } catch (const std::overflow_error& e) {
-    PyErr_SetString(PyExc_OverflowError, e.what());
+    set_error(PyExc_OverflowError, e.what());
   } catch (const std::exception& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
+    set_error(PyExc_RuntimeError, e.what());
   } catch (...) {
     PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
   }
@@ -359,7 +465,12 @@ inline bool item_from_py(PyObject* o, T& out) {
     out = static_cast<T>(v);
     return true;
   } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
-    // str is stored as its UTF-8 bytes; bytes as they are.
+    // str is stored as its UTF-8 bytes; bytes as they are; None as None (a slot of a
+    // string holds a reference or None, as for any nogil class).
+    if (o == Py_None) {
+      out = nullptr;
+      return true;
+    }
     const char* data = nullptr;
     Py_ssize_t size = 0;
     if (PyUnicode_Check(o)) {
@@ -588,7 +699,13 @@ inline PyObject* list_view_item(PyObject* self, Py_ssize_t i) {
 template <class K, class V>
 inline PyObject* dict_view_subscript(PyObject* self, PyObject* key) {
   K k{};
-  if (!item_from_py(key, k)) return nullptr;
+  if (!item_from_py(key, k)) {
+    // A key that is no K cannot be in the dict: KeyError, as Python's dict raises (or
+    // TypeError for an unhashable key, as Python's does).
+    PyErr_Clear();
+    if (PyObject_Hash(key) != -1) set_key_error(key);
+    return nullptr;
+  }
   try {
     return item_to_py(reinterpret_cast<View<lib::dict<K, V>>*>(self)->ref->getitem(k));
   } catch (...) {
