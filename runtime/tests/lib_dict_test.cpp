@@ -138,17 +138,41 @@ TEST_F(LibDict, IteratorObjectOverKeysValuesItems) {
   std::vector<long> keys, values;
   long k, v;
   for (auto it = d->iter(); it->next(k);) keys.push_back(k);
-  for (auto it = d->values(); it->next_value(v);) values.push_back(v);
+  for (auto it = d->values()->iter(); it->next_value(v);) values.push_back(v);
   EXPECT_EQ(keys, (std::vector<long>{3, 1, 2}));
   EXPECT_EQ(values, (std::vector<long>{30, 10, 20}));
   Pairs items;
-  for (auto it = d->items(); it->next_item(k, v);) items.emplace_back(k, v);
+  for (auto it = d->items()->iter(); it->next_item(k, v);) items.emplace_back(k, v);
   EXPECT_EQ(items, (Pairs{{3, 30}, {1, 10}, {2, 20}}));
-  auto it = d->keys();
+  auto it = d->keys()->iter();
   EXPECT_EQ(it->next_or_stop(), 3);
   EXPECT_EQ(it->next_or_stop(), 1);
   EXPECT_EQ(it->next_or_stop(), 2);
   EXPECT_THROW(it->next_or_stop(), cyn::StopIteration);
+}
+
+TEST_F(LibDict, KeysValuesItemsAreLiveViews) {
+  auto d = make<dict<long, long>>(std::initializer_list<std::pair<long, long>>{{3, 30}, {1, 10}});
+  auto ks = d->keys();
+  auto vs = d->values();
+  EXPECT_EQ(ks->len(), 2);
+  EXPECT_TRUE(ks->contains(3));
+  EXPECT_FALSE(ks->contains(30));
+  EXPECT_TRUE(vs->contains(30));
+  EXPECT_FALSE(vs->contains(3));
+  d->setitem(7, 70);  // the views see the change
+  EXPECT_EQ(ks->len(), 3);
+  EXPECT_TRUE(ks->contains(7));
+  EXPECT_TRUE(vs->contains(70));
+  for (int round = 0; round < 2; ++round) {  // each iteration walks anew
+    std::vector<long> seen;
+    long k;
+    for (auto it = ks->iter(); it->next(k);) seen.push_back(k);
+    EXPECT_EQ(seen, (std::vector<long>{3, 1, 7}));
+  }
+  ks = nullptr;
+  vs = nullptr;
+  EXPECT_EQ(d->refcount(), 1u);  // the views released the dict
 }
 
 TEST_F(LibDict, MutationDuringIterationRaises) {

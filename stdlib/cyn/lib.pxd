@@ -165,13 +165,28 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         object to_py "::cyn::stdlib::to_py"()
         string __from_py__ "::cyn::stdlib::string_from_py"(object o)
 
-    # `for k in d` walks keys; d.values() / d.items() walk the same entries differently.
-    cdef class dict_keys "cyn::lib::dict_iterator"[K, V] nogil:
+    # `for k in d` walks keys; d.keys() / d.values() / d.items() are live views (len, `in`,
+    # iterable again and again) whose iterators walk the same entries differently.
+    cdef class dict_key_iterator "cyn::lib::dict_iterator"[K, V] nogil:
         bint __next__ "next"(K& out) except +raise_lib_error
-    cdef class dict_values "cyn::lib::dict_iterator"[K, V] nogil:
+    cdef class dict_value_iterator "cyn::lib::dict_iterator"[K, V] nogil:
         bint __next__ "next_value"(V& out) except +raise_lib_error
-    cdef class dict_items "cyn::lib::dict_iterator"[K, V] nogil:
+    cdef class dict_item_iterator "cyn::lib::dict_iterator"[K, V] nogil:
         bint __next__ "next_item"(K& key, V& value) except +raise_lib_error
+    cdef class dict_keys "cyn::lib::dict_keys_view"[K, V] nogil:
+        Py_ssize_t __len__ "len"()
+        bint __contains__ "contains"(const K& key) except +raise_lib_error
+        dict_key_iterator[K, V] __iter__ "iter"() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # list(d.keys())
+    cdef class dict_values "cyn::lib::dict_values_view"[K, V] nogil:
+        Py_ssize_t __len__ "len"()
+        bint __contains__ "contains"(const V& value) except +raise_lib_error
+        dict_value_iterator[K, V] __iter__ "iter"() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # list(d.values())
+    cdef class dict_items "cyn::lib::dict_items_view"[K, V] nogil:
+        Py_ssize_t __len__ "len"()
+        dict_item_iterator[K, V] __iter__ "iter"() except +raise_lib_error
+        object to_py "::cyn::stdlib::to_py"()               # list(d.items()): (key, value) tuples
 
     cdef class dict[K, V] nogil:
         __init__()
@@ -180,7 +195,7 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         void __setitem__ "setitem"(K key, V value) except +raise_lib_error
         void __delitem__ "delitem"(const K& key) except +raise_lib_error
         bint __contains__ "contains"(const K& key) except +raise_lib_error
-        dict_keys[K, V] __iter__ "iter"() except +raise_lib_error
+        dict_key_iterator[K, V] __iter__ "iter"() except +raise_lib_error
         bint __eq__ "::cyn::stdlib::eq"(dict[K, V] other) except +raise_lib_error
         bint __ne__ "::cyn::stdlib::ne"(dict[K, V] other) except +raise_lib_error
         dict_keys[K, V] keys() except +raise_lib_error

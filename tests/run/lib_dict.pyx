@@ -315,3 +315,37 @@ def test_view_lookup_with_a_key_of_another_type():
         assert raised(view.__getitem__, key) == raised(py.__getitem__, key), key
     cdef lib.dict[lib.string, lib.string] texts = {"a": None, "b": "x"}     # None converts
     assert texts.to_py() == {"a": None, "b": "x"}
+
+
+cdef long views_in_nogil_code(lib.dict[long, long] d) except -1 nogil:
+    ks = d.keys()
+    vs = d.values()
+    its = d.items()
+    cdef long walked = 0
+    for round in range(2):              # a view iterates again and again
+        for k in ks:
+            walked += k
+        for k, v in its:
+            walked += v
+    d[5] = 50                           # live: the views see the new key
+    return (walked * 1000 + len(ks) * 100 + len(vs) * 10 + len(its)
+            + (5 in ks) * 1000000 + (50 in vs) * 10000000 + (7 in ks) * 100000000)
+
+
+def test_keys_values_items_are_live_views():
+    d = {1: 10, 3: 30}
+    cdef lib.dict[long, long] ld = d
+    walked = 2 * (sum(d.keys()) + sum(v for k, v in d.items()))
+    ks, vs, its = d.keys(), d.values(), d.items()
+    d[5] = 50
+    expected = (walked * 1000 + len(ks) * 100 + len(vs) * 10 + len(its)
+                + (5 in ks) * 1000000 + (50 in vs) * 10000000 + (7 in ks) * 100000000)
+    assert views_in_nogil_code(ld) == expected
+
+
+def test_views_convert_to_python_lists():
+    cdef lib.dict[lib.string, long] d = {"b": 2, "a": 1}
+    py = {"b": 2, "a": 1}
+    assert d.keys().to_py() == list(py.keys())
+    assert d.values().to_py() == list(py.values())
+    assert d.items().to_py() == list(py.items())

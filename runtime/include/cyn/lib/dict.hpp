@@ -32,6 +32,9 @@ namespace cyn::lib {
 
 template <class K, class V>
 class dict_iterator;
+enum class dict_view_kind { keys, values, items };
+template <class K, class V, dict_view_kind Kind>
+class dict_view;
 
 template <class K, class V>
 class dict : public Object {
@@ -159,10 +162,12 @@ class dict : public Object {
   // ---- iteration ---------------------------------------------------------------------
   // `for k in d` / `for v in d.values()` / `for k, v in d.items()`: one iterator type whose
   // next(k), next_value(v) and next_item(k, v) walk the entries in insertion order.
+  // keys()/values()/items() are views, as Python's: live, iterable any number of times,
+  // with len() and `in`.
   Ref<dict_iterator<K, V>> iter();
-  Ref<dict_iterator<K, V>> keys() { return iter(); }
-  Ref<dict_iterator<K, V>> values() { return iter(); }
-  Ref<dict_iterator<K, V>> items() { return iter(); }
+  Ref<dict_view<K, V, dict_view_kind::keys>> keys();
+  Ref<dict_view<K, V, dict_view_kind::values>> values();
+  Ref<dict_view<K, V, dict_view_kind::items>> items();
 
   // C++ range-for over the entries (e.key, e.value); throws RuntimeError when a key is
   // added or removed during the loop.
@@ -263,6 +268,56 @@ class dict_iterator : public Object {
 template <class K, class V>
 Ref<dict_iterator<K, V>> dict<K, V>::iter() {
   return make<dict_iterator<K, V>>(Ref<dict<K, V>>(this));
+}
+
+// d.keys(), d.values(), d.items(): a live view of the dict, as Python's dict_keys… — every
+// iteration starts a fresh walk in insertion order, len() and `in` read the dict as it is now.
+// Holds a reference to its dict.
+//   auto ks = d->keys();
+//   if (ks->contains(k)) ...;  for (auto it = ks->iter(); it->next(k);) ...
+template <class K, class V, dict_view_kind Kind>
+class dict_view : public Object {
+ public:
+  explicit dict_view(Ref<dict<K, V>> owner) noexcept : owner_(std::move(owner)) {}
+  index_t len() const noexcept { return owner_->len(); }
+  Ref<dict_iterator<K, V>> iter() const { return owner_->iter(); }
+  // `k in d.keys()` looks the key up; `v in d.values()` compares every value, as Python does.
+  template <class Q>
+  bool contains(const Q& x) const {
+    if constexpr (Kind == dict_view_kind::keys) {
+      return owner_->contains(x);
+    } else {
+      static_assert(Kind == dict_view_kind::values, "`in` of d.items() takes a (key, value) pair");
+      for (auto& e : *owner_)
+        if (equals(e.value, x)) return true;
+      return false;
+    }
+  }
+  const Ref<dict<K, V>>& mapping() const noexcept { return owner_; }
+
+ private:
+  Ref<dict<K, V>> owner_;
+};
+
+// The three views under the names lib.pxd declares (a template of two parameters each).
+template <class K, class V>
+using dict_keys_view = dict_view<K, V, dict_view_kind::keys>;
+template <class K, class V>
+using dict_values_view = dict_view<K, V, dict_view_kind::values>;
+template <class K, class V>
+using dict_items_view = dict_view<K, V, dict_view_kind::items>;
+
+template <class K, class V>
+Ref<dict_view<K, V, dict_view_kind::keys>> dict<K, V>::keys() {
+  return make<dict_view<K, V, dict_view_kind::keys>>(Ref<dict<K, V>>(this));
+}
+template <class K, class V>
+Ref<dict_view<K, V, dict_view_kind::values>> dict<K, V>::values() {
+  return make<dict_view<K, V, dict_view_kind::values>>(Ref<dict<K, V>>(this));
+}
+template <class K, class V>
+Ref<dict_view<K, V, dict_view_kind::items>> dict<K, V>::items() {
+  return make<dict_view<K, V, dict_view_kind::items>>(Ref<dict<K, V>>(this));
 }
 
 // A dict as an element of another container: equal by content, unhashable (TypeError when

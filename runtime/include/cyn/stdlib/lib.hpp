@@ -388,6 +388,36 @@ inline PyObject* to_py(const Ref<lib::dict<K, V>>& d) {
   return out;
 }
 
+// list(d.keys()), list(d.values()), list(d.items()) (the last as (key, value) tuples).
+template <class K, class V, lib::dict_view_kind Kind>
+inline PyObject* to_py(const Ref<lib::dict_view<K, V, Kind>>& view) {
+  if (!view) Py_RETURN_NONE;
+  const auto& d = view->mapping();
+  PyObject* out = PyList_New(static_cast<Py_ssize_t>(d->size()));
+  if (!out) return nullptr;
+  Py_ssize_t i = 0;
+  for (auto& e : *d) {
+    PyObject* item;
+    if constexpr (Kind == lib::dict_view_kind::keys) {
+      item = item_to_py(e.key);
+    } else if constexpr (Kind == lib::dict_view_kind::values) {
+      item = item_to_py(e.value);
+    } else {
+      PyObject* k = item_to_py(e.key);
+      PyObject* v = k ? item_to_py(e.value) : nullptr;
+      item = v ? PyTuple_Pack(2, k, v) : nullptr;
+      Py_XDECREF(k);
+      Py_XDECREF(v);
+    }
+    if (!item) {
+      Py_DECREF(out);
+      return nullptr;
+    }
+    PyList_SET_ITEM(out, i++, item);
+  }
+  return out;
+}
+
 template <class T>
 inline PyObject* to_py(const Ref<lib::set<T>>& s) {
   if (!s) Py_RETURN_NONE;
