@@ -11,7 +11,10 @@ cdef long fib(long n) noexcept nogil:
 
 
 cdef int fib_handler(Request req, Response resp) noexcept nogil:
-    cdef long n = req.query_int(b"n", 30)
+    cdef size_t length
+    cdef long n = 30                                # /fib without n
+    if req.query_raw(b"n", &length) != NULL:
+        n = req.query_int(b"n", -1)                 # not an integer: -1, refused below
     if n < 0 or n > 50:
         resp.set_body(b"n must be an integer in 0..50\n", b"text/plain")
         return 400

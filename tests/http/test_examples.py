@@ -82,6 +82,11 @@ def test_fib_example(py_server):
     responses, _ = exchange(server, reqs + b"GET /fib?n=-1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert [(s, b) for s, _, b in responses[:4]] == [(200, b"0"), (200, b"1"), (200, b"55"), (200, b"75025")]
     assert responses[4][0] == 400
+    bad = [b"abc", b"", b"1e3", b"99999999999999999999999", b"51"]
+    reqs = b"".join(b"GET /fib?n=%s HTTP/1.1\r\nHost: t\r\n\r\n" % n for n in bad)
+    responses, _ = exchange(server, reqs + b"GET /fib HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert [s for s, _, _ in responses[:5]] == [400] * 5      # not an integer in 0..50
+    assert responses[5][:1] == (200,) and responses[5][2] == b"832040"   # no n: fib(30)
     [(status, _, _)], _ = exchange(server, b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert status == 404  # only /fib is routed
     rc, out, _ = server.finish(signal.SIGTERM)
