@@ -4,7 +4,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cyn/object.hpp"
+
 namespace cyn::detail {
+
+// A coroutine that suspends takes its stack's destruction state (cyn/object.hpp) off the
+// thread and puts it back on whichever thread resumes it: a destructor may suspend.
+DestroyState take_destroy_state() noexcept;
+void put_destroy_state(DestroyState saved) noexcept;
 
 // A deadline in the shared timer heap. `fire` runs on a worker, with the timer lock held:
 // it must only wake someone (Parker::unpark, ready), never block or add/cancel timers.

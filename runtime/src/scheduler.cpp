@@ -740,10 +740,14 @@ void suspend(void (*after)(void*), void* arg) {
   Task* t = w->current;
   Fiber* f = t->fiber;
   t->error_hint = *cyn_error_hint_slot();
+  // Suspending inside a destructor (a __dealloc__ that blocks): the floor and the
+  // pending destructions belong to this stack, not to the thread (cyn/object.hpp).
+  const DestroyState destroying = take_destroy_state();
   w->after_fn = after;
   w->after_arg = arg;
   leave_fiber(w, f, kTaskSuspended);
   *cyn_error_hint_slot() = t->error_hint;
+  put_destroy_state(destroying);
 }
 
 void run_root(Task* t) {

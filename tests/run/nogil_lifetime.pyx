@@ -2,6 +2,7 @@
 """__dealloc__ runs exactly when the last reference goes, on the dropping thread; temps are
 released at once; defaults: C fields zero, references None."""
 from libcpp.vector cimport vector
+from cyn.coro cimport run
 
 cdef int deallocs = 0
 cdef long last_value = 0
@@ -63,3 +64,62 @@ def test_derived_then_base_dealloc():
     cdef Tracked t = Sub(5)
     t = None
     assert deallocs == 101
+
+
+# Dropping the head of a very long chain: each node's destructor releases the next node, but
+# the runtime bounds the recursion (cyn/object.hpp), so neither the 8 MiB main-thread stack
+# nor a 64 KiB coroutine stack overflows, and every __dealloc__ has run, head first, by the
+# time the statement that dropped the head completes.
+cdef long chain_deallocs = 0
+cdef long chain_expected = 0
+cdef long chain_out_of_order = 0
+
+cdef class ChainNode nogil:
+    cdef ChainNode next
+    cdef long value
+    def __dealloc__(self):
+        global chain_deallocs, chain_expected, chain_out_of_order
+        chain_deallocs += 1
+        if self.value != chain_expected:
+            chain_out_of_order += 1
+        chain_expected -= 1
+
+cdef long drop_chain(long n) noexcept nogil:
+    global chain_deallocs, chain_expected, chain_out_of_order
+    chain_deallocs = 0
+    chain_out_of_order = 0
+    chain_expected = n - 1
+    cdef ChainNode head = None
+    cdef ChainNode x
+    cdef long i
+    for i in range(n):
+        x = ChainNode()
+        x.value = i
+        x.next = head
+        head = x
+    x = None
+    if chain_deallocs != 0:
+        return -1
+    head = None            # the whole chain goes here
+    return chain_deallocs
+
+def test_million_node_chain_dropped_in_nogil_code():
+    cdef long seen
+    with nogil:
+        seen = drop_chain(1000000)
+    assert seen == 1000000
+    assert chain_out_of_order == 0
+
+cdef long coro_seen = 0
+
+cdef void drop_chain_in_coroutine() noexcept nogil:
+    global coro_seen
+    coro_seen = drop_chain(100000)
+
+def test_chain_dropped_inside_a_coroutine():
+    global coro_seen
+    coro_seen = 0
+    with nogil:
+        run(drop_chain_in_coroutine)
+    assert coro_seen == 100000
+    assert chain_out_of_order == 0
