@@ -79,6 +79,16 @@ int big(Ref<Request> req, Ref<Response> resp) {
   return 200;
 }
 int bad_status(Ref<Request>, Ref<Response>) { return 7; }
+// Answers with the status in ?s= (a handler's return value), or via set_status with ?via=set.
+int any_status(Ref<Request> req, Ref<Response> resp) {
+  resp->set_body("body", "text/plain");
+  int s = int(req->query_int("s", 200));
+  if (req->query_raw("via", nullptr) != nullptr) {
+    resp->set_status(s);
+    return 0;
+  }
+  return s;
+}
 int closer(Ref<Request>, Ref<Response> resp) {
   resp->set_header("Connection", "close");
   return 204;
@@ -93,6 +103,7 @@ class ConnectionTest : public ::testing::Test {
     router_.add("/path", path_echo);
     router_.add("/big", big);
     router_.add("/bad", bad_status);
+    router_.add("/status", any_status);
     router_.add("/close", closer);
     router_.add("/only", hello);
   }
@@ -265,6 +276,37 @@ TEST_F(ConnectionTest, HandlerStatusOutOfRangeIs500) {
   start();
   send("GET /bad HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(read_all().rfind("HTTP/1.1 500 Internal Server Error\r\n", 0), 0u);
+}
+
+// A handler's status is the final response: a 1xx there would be taken by the client as an
+// interim response, and the next pipelined response as this request's answer.
+TEST_F(ConnectionTest, HandlerInformationalStatusIs500) {
+  start();
+  send("GET /status?s=100 HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=101&via=set HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=199 HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=200 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  std::string all = read_all();
+  EXPECT_EQ(count(all, "HTTP/1.1 500 Internal Server Error\r\n"), 3) << all;
+  EXPECT_EQ(count(all, "HTTP/1.1 1"), 0) << all;
+  EXPECT_EQ(count(all, "HTTP/1.1 "), 4) << all;
+  EXPECT_NE(all.find("HTTP/1.1 200 OK\r\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("\r\n\r\nbody"), all.rfind("\r\n\r\nbody")) << all;  // only the 200 has it
+}
+
+TEST_F(ConnectionTest, StatusLinesOfRegisteredAndUnregisteredCodes) {
+  start();
+  send("GET /status?s=418 HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=451 HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=599&via=set HTTP/1.1\r\nHost: h\r\n\r\n"
+       "GET /status?s=999 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  std::string all = read_all();
+  EXPECT_EQ(all.rfind("HTTP/1.1 418 I'm a teapot\r\n", 0), 0u) << all;
+  EXPECT_NE(all.find("HTTP/1.1 451 Unavailable For Legal Reasons\r\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("HTTP/1.1 599 \r\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("HTTP/1.1 999 \r\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("Unknown"), std::string::npos) << all;
+  EXPECT_EQ(count(all, "\r\n\r\nbody"), 4) << all;
 }
 
 TEST_F(ConnectionTest, HandlerCanAskToClose) {

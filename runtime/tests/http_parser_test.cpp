@@ -299,7 +299,11 @@ TEST(HttpParser, SizeLimits) {
 TEST(HttpParser, ReasonPhrases) {
   EXPECT_EQ(reason_phrase(200), "OK");
   EXPECT_EQ(reason_phrase(431), "Request Header Fields Too Large");
-  EXPECT_EQ(reason_phrase(299), "Unknown");
+  EXPECT_EQ(reason_phrase(299), "");  // unregistered: an empty reason phrase
+  EXPECT_EQ(reason_phrase(418), "I'm a teapot");
+  EXPECT_EQ(reason_phrase(103), "Early Hints");
+  EXPECT_EQ(reason_phrase(511), "Network Authentication Required");
+  EXPECT_EQ(reason_phrase(599), "");
   EXPECT_TRUE(iequals("Content-Length", "content-LENGTH"));
   EXPECT_FALSE(iequals("Content-Length", "Content-Lengt"));
 }

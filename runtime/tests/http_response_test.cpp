@@ -73,7 +73,9 @@ TEST(HttpResponse, ConnectionHeaderFollowsKeepAliveAndVersion) {
 TEST(HttpResponse, StatusLinesAndBodylessStatuses) {
   Ref<Response> r = cyn::make<Response>();
   EXPECT_EQ(head_of(404, *r, true, 1).rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
-  EXPECT_EQ(head_of(299, *r, true, 1).rfind("HTTP/1.1 299 Unknown\r\n", 0), 0u);
+  EXPECT_EQ(head_of(299, *r, true, 1).rfind("HTTP/1.1 299 \r\n", 0), 0u);  // unregistered: empty reason
+  EXPECT_EQ(head_of(418, *r, true, 1).rfind("HTTP/1.1 418 I'm a teapot\r\n", 0), 0u);
+  EXPECT_EQ(head_of(308, *r, true, 1).rfind("HTTP/1.1 308 Permanent Redirect\r\n", 0), 0u);
   EXPECT_EQ(head_of(204, *r, true, 1).find("Content-Length"), std::string::npos);
   EXPECT_EQ(head_of(304, *r, true, 1).find("Content-Length"), std::string::npos);
   EXPECT_NE(head_of(200, *r, true, 1).find("Content-Length: 0\r\n"), std::string::npos);
@@ -235,6 +237,78 @@ TEST(HttpRequest, QueryDecodedAndRaw) {
   EXPECT_EQ(std::string(raw, len), "a+b%2Fc");
   EXPECT_EQ(req->query_raw("nope", &len), nullptr);
   EXPECT_STREQ(req->query_string(), "q=a+b%2Fc&x=%zz&flag&k%31=v");
+}
+
+// The decoded query keeps every key's and value's length: a %00 is a byte of its value and
+// never lets one parameter's bytes be read as another parameter (the old "key\0value\0"
+// layout walked with strlen did).
+TEST(HttpRequest, QueryNulCannotInjectOrHideParameters) {
+  std::string text = "GET /s?x=%00role%00admin&y=a%00b&role=user&z=%00 HTTP/1.1\r\nHost: h\r\n\r\n";
+  Ref<Request> req = request_from(text);
+  EXPECT_STREQ(req->query("role"), "user");
+  EXPECT_EQ(req->query("admin"), nullptr);
+  EXPECT_EQ(req->query("b"), nullptr);
+  std::size_t len = 99;
+  const char* x = req->query("x", &len);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(std::string(x, len), std::string("\0role\0admin", 11));
+  EXPECT_EQ(x[len], '\0');  // still a C string (one that ends at its first NUL)
+  const char* y = req->query("y", &len);
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(std::string(y, len), std::string("a\0b", 3));
+  EXPECT_STREQ(y, "a");
+  const char* z = req->query("z", &len);
+  ASSERT_NE(z, nullptr);
+  EXPECT_EQ(len, 1u);
+}
+
+TEST(HttpRequest, QueryNulInKeys) {
+  // A key with a NUL matches no name: not "a", not "a\0b" read as "a".
+  std::string text = "GET /s?a%00b=1&%00=2&a=3 HTTP/1.1\r\nHost: h\r\n\r\n";
+  Ref<Request> req = request_from(text);
+  EXPECT_STREQ(req->query("a"), "3");
+  EXPECT_EQ(req->query(""), nullptr);
+  EXPECT_EQ(req->query("b"), nullptr);
+}
+
+TEST(HttpRequest, QueryEmptyKeysAndPairs) {
+  std::string text = "GET /s?ab=x%00y&=empty&&d&e=&f=%41%42 HTTP/1.1\r\nHost: h\r\n\r\n";
+  Ref<Request> req = request_from(text);
+  EXPECT_STREQ(req->query(""), "empty");  // "=empty" has the empty key
+  std::size_t len = 0;
+  ASSERT_NE(req->query("ab", &len), nullptr);
+  EXPECT_EQ(len, 3u);
+  EXPECT_STREQ(req->query("d"), "");
+  EXPECT_STREQ(req->query("e"), "");
+  EXPECT_STREQ(req->query("f"), "AB");
+  EXPECT_EQ(req->query("y"), nullptr);
+  EXPECT_EQ(req->query("empty"), nullptr);
+  EXPECT_EQ(req->query(nullptr), nullptr);
+  const char* raw = req->query_raw("", &len);
+  ASSERT_NE(raw, nullptr);
+  EXPECT_EQ(std::string(raw, len), "empty");
+  // An empty pair ("&&") is no parameter: query("") and query_raw("") agree.
+  std::string text2 = "GET /s?a=1&&b=2 HTTP/1.1\r\nHost: h\r\n\r\n";
+  Ref<Request> req2 = request_from(text2);
+  EXPECT_EQ(req2->query(""), nullptr);
+  EXPECT_EQ(req2->query_raw("", &len), nullptr);
+  EXPECT_STREQ(req2->query("b"), "2");
+}
+
+TEST(HttpRequest, QueryDecodedOncePerRequestOnAReusedRequest) {
+  Ref<Request> req = cyn::make<Request>();
+  std::string t1 = "GET /s?a=%00%00%00%00%00%00%00%00%00%00&b=1 HTTP/1.1\r\nHost: h\r\n\r\n";
+  ASSERT_EQ(parse_request(t1.data(), t1.size(), Limits(), req->parsed()).status, ParseStatus::kComplete);
+  req->begin();
+  std::size_t len = 0;
+  ASSERT_NE(req->query("a", &len), nullptr);
+  EXPECT_EQ(len, 10u);
+  EXPECT_STREQ(req->query("b"), "1");
+  std::string t2 = "GET /s?b=2 HTTP/1.1\r\nHost: h\r\n\r\n";
+  ASSERT_EQ(parse_request(t2.data(), t2.size(), Limits(), req->parsed()).status, ParseStatus::kComplete);
+  req->begin();
+  EXPECT_EQ(req->query("a"), nullptr);
+  EXPECT_STREQ(req->query("b"), "2");
 }
 
 TEST(HttpRequest, HeadersAndBody) {

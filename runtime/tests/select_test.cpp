@@ -8,6 +8,7 @@
 
 #include "coro_test_util.hpp"
 #include "cyn/coro.hpp"
+#include "cyn/stdlib/coro.hpp"
 #include "cyn/waitgroup.hpp"
 
 namespace {
@@ -228,6 +229,81 @@ TEST(Select, StressFanInCountsExactly) {
   }, producers, each);
   EXPECT_EQ(count.load(), static_cast<long>(producers) * each);
   EXPECT_EQ(sum.load(), static_cast<long>(producers) * each * (each + 1) / 2);
+}
+
+// cyn::stdlib::Select, what `Select` is in Cython: `sel = Select()` assigns a fresh one.
+TEST(StdlibSelect, MoveAssignmentGivesAFreshSelect) {
+  auto a = cyn::make<cyn::Channel<int>>(4);
+  auto b = cyn::make<cyn::Channel<int>>(4);
+  a->send(1);
+  cyn::stdlib::Select sel;
+  EXPECT_EQ(sel.size(), 0u);
+  int v = 0;
+  sel.recv(b, &v);
+  sel.send(b, 5);  // dropped below with its copy of the value, never sent
+  EXPECT_EQ(sel.size(), 2u);
+  sel = cyn::stdlib::Select();
+  EXPECT_EQ(sel.size(), 0u);
+  EXPECT_EQ(sel.recv(a, &v), 0);
+  EXPECT_EQ(sel.wait(), 0);
+  EXPECT_EQ(v, 1);
+  EXPECT_EQ(b->len(), 0u);
+  for (int i = 0; i < 100; ++i) {  // Go's for { select { ... } }
+    a->send(i);
+    sel = cyn::stdlib::Select();
+    sel.recv(b, &v);
+    int ia = sel.recv(a, &v);
+    EXPECT_EQ(sel.wait(), ia);
+    EXPECT_EQ(v, i);
+  }
+  cyn::stdlib::Select moved(std::move(sel));
+  EXPECT_EQ(moved.size(), 2u);
+  EXPECT_EQ(sel.size(), 0u);
+  EXPECT_EQ(sel.poll(), -1);  // a moved-from Select is empty and usable
+}
+
+TEST(StdlibSelect, RecvOkAsIntIsWrittenForTheChosenCaseOnly) {
+  auto a = cyn::make<cyn::Channel<int>>(1);
+  auto never = cyn::make<cyn::Channel<int>>();
+  a->send(3);
+  int v = 0, ok_a = 42, ok_never = 42;
+  cyn::stdlib::Select sel;
+  sel.recv(never, &v, &ok_never);
+  int ia = sel.recv(a, &v, &ok_a);
+  EXPECT_EQ(sel.wait(), ia);
+  EXPECT_EQ(v, 3);
+  EXPECT_EQ(ok_a, 1);
+  EXPECT_EQ(ok_never, 42);
+  a->close();
+  sel = cyn::stdlib::Select();
+  ia = sel.recv(a, &v, &ok_a);
+  sel.recv(never, &v, &ok_never);
+  EXPECT_EQ(sel.poll(), ia);
+  EXPECT_EQ(v, 0);
+  EXPECT_EQ(ok_a, 0);
+  EXPECT_EQ(ok_never, 42);
+  bool ok_bool = true;
+  sel = cyn::stdlib::Select();
+  sel.recv(a, &v, &ok_bool);
+  EXPECT_EQ(sel.poll(), 0);
+  EXPECT_FALSE(ok_bool);
+}
+
+TEST(StdlibSelect, BlockingWaitWithIntOk) {
+  static int got = -1, ok = -1;
+  cyn::run(+[]() {
+    auto ch = cyn::make<cyn::Channel<int>>();
+    cyn::spawn(+[](IntChan c) { c->send(8); c->close(); }, ch);
+    for (int round = 0; round < 2; ++round) {
+      cyn::stdlib::Select sel;
+      int v = -1;
+      sel.recv(ch, &v, &ok);
+      EXPECT_EQ(sel.wait(), 0);
+      if (round == 0) got = v;
+    }
+  });
+  EXPECT_EQ(got, 8);
+  EXPECT_EQ(ok, 0);  // the second round saw the close
 }
 
 }  // namespace

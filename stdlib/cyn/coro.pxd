@@ -43,10 +43,12 @@ cdef extern from "cyn/stdlib/coro.hpp" namespace "cyn::stdlib" nogil:
     # needed); RuntimeError when every coroutine is blocked forever (deadlock).
     void run[F](F f, ...) except +
 
+    # Go's select. `sel = Select()` gives a fresh one (in a loop too: Go's for { select }).
     cdef cppclass Select:
         Select()
         int recv[C, T](C channel, T* out)
         int recv[C, T](C channel, T* out, cpp_bool* ok)
+        int recv[C, T](C channel, T* out, bint* ok)     # ok: set when this case is chosen
         int send[C, T](C channel, T value)
         int wait() except +
         int poll() except +

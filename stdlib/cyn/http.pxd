@@ -29,7 +29,10 @@ cdef extern from "cyn/http/server.hpp" namespace "cyn::http" nogil:
         const char* header_name(size_t i)
         const char* header_value(size_t i)
         long query_int(const char* name, long dflt)   # dflt when absent or not an integer
-        const char* query(const char* name)           # percent-decoded; NULL when absent
+        # Percent-decoded ('+' is a space); NULL when absent. NUL-terminated, but a value may
+        # contain NULs itself (%00): the form with `length` gives the full decoded length.
+        const char* query(const char* name)
+        const char* query(const char* name, size_t* length)
         const char* query_raw(const char* name, size_t* length)   # as sent; NULL when absent
         const char* body()                    # not NUL-terminated: use body_len()
         size_t body_len()

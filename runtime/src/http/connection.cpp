@@ -74,7 +74,10 @@ struct Session {
         status = -1;  // a C++ handler that throws gets a 500, not a dead worker
       }
       if (status == 0) status = resp->status();
-      if (status < 100 || status > 999) {
+      // The handler's status is the final response: a 1xx there would be read by the client
+      // as an interim response, the next response taken for this one's (pipelining out of
+      // step). Interim responses are the server's (100 Continue); a 1xx here is a 500.
+      if (status < 200 || status > 999) {
         resp->reset();
         status = 500;
         resp->set_body("Internal Server Error\n", "text/plain");

@@ -28,6 +28,29 @@ void append_decoded(ByteBuffer& out, std::string_view s) {
   }
 }
 
+// The decoded query is a sequence of records, one per parameter, in order:
+//   [key length][key bytes][value length][value bytes] NUL
+// (lengths are size_t, stored unaligned). Every byte of a key or value is data, NUL
+// included; the NUL after the value makes it a C string for query(name).
+void append_field(ByteBuffer& out, std::string_view raw, bool is_value) {
+  std::size_t at = out.size();
+  std::size_t len = 0;
+  out.append(&len, sizeof len);  // patched below, once the decoded length is known
+  append_decoded(out, raw);
+  len = out.size() - at - sizeof len;
+  std::memcpy(out.data() + at, &len, sizeof len);
+  if (is_value) out.push_back('\0');
+}
+
+std::string_view read_field(const char*& p) noexcept {
+  std::size_t len;
+  std::memcpy(&len, p, sizeof len);
+  p += sizeof len;
+  std::string_view field(p, len);
+  p += len;
+  return field;
+}
+
 }  // namespace
 
 const char* Request::header(const char* name) const noexcept {
@@ -41,8 +64,8 @@ std::string_view Request::find_query(std::string_view name) const noexcept {
     std::size_t amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
     std::size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    if (key == name) {
+    // An empty pair ("a=1&&b=2") is no parameter at all, as for query().
+    if (!pair.empty() && pair.substr(0, eq) == name) {
       // "?flag" (no '=') is present with an empty value.
       return eq == std::string_view::npos ? std::string_view(pair.data() + pair.size(), 0)
                                           : pair.substr(eq + 1);
@@ -54,6 +77,7 @@ std::string_view Request::find_query(std::string_view name) const noexcept {
 }
 
 long Request::query_int(const char* name, long dflt) const noexcept {
+  if (name == nullptr) return dflt;
   std::string_view v = find_query(name);
   if (v.data() == nullptr || v.empty()) return dflt;
   bool negative = v[0] == '-';
@@ -71,45 +95,54 @@ long Request::query_int(const char* name, long dflt) const noexcept {
 }
 
 const char* Request::query_raw(const char* name, std::size_t* len) const noexcept {
+  if (name == nullptr) return nullptr;
   std::string_view v = find_query(name);
   if (v.data() == nullptr) return nullptr;
   if (len) *len = v.size();
   return v.data();
 }
 
-const char* Request::query(const char* name) noexcept {
-  if (!decoded_query_ready_) {
-    decoded_query_.clear();
-    std::string_view q = parsed_.query;
-    try {
-      // Decoding never grows the text: size + 2 NULs per pair bounds the buffer up front.
-      decoded_query_.reserve(q.size() * 2 + 2);
-      while (!q.empty()) {
-        std::size_t amp = q.find('&');
-        std::string_view pair = q.substr(0, amp);
-        if (!pair.empty()) {
-          std::size_t eq = pair.find('=');
-          append_decoded(decoded_query_, pair.substr(0, eq));
-          decoded_query_.push_back('\0');
-          if (eq != std::string_view::npos) append_decoded(decoded_query_, pair.substr(eq + 1));
-          decoded_query_.push_back('\0');
-        }
-        if (amp == std::string_view::npos) break;
-        q.remove_prefix(amp + 1);
+void Request::decode_query() noexcept {
+  decoded_query_.clear();
+  std::string_view q = parsed_.query;
+  try {
+    // Decoding never grows the text, so the query's size plus a fixed overhead per pair
+    // bounds the buffer: reserved up front, nothing below reallocates.
+    std::size_t pairs = 1;
+    for (char c : q) pairs += c == '&';
+    decoded_query_.reserve(q.size() + pairs * (2 * sizeof(std::size_t) + 1));
+    while (!q.empty()) {
+      std::size_t amp = q.find('&');
+      std::string_view pair = q.substr(0, amp);
+      if (!pair.empty()) {
+        std::size_t eq = pair.find('=');
+        append_field(decoded_query_, pair.substr(0, eq), false);
+        append_field(decoded_query_, eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+                     true);
       }
-    } catch (...) {
-      decoded_query_.clear();  // out of memory: behave as if the query were empty
+      if (amp == std::string_view::npos) break;
+      q.remove_prefix(amp + 1);
     }
-    decoded_query_ready_ = true;
+  } catch (...) {
+    decoded_query_.clear();  // out of memory: behave as if the query were empty
   }
+  decoded_query_ready_ = true;
+}
+
+const char* Request::query(const char* name, std::size_t* len) noexcept {
+  if (name == nullptr) return nullptr;
+  if (!decoded_query_ready_) decode_query();
+  const std::string_view want(name);
   const char* p = decoded_query_.data();
   const char* end = p + decoded_query_.size();
   while (p < end) {
-    const char* key = p;
-    p += std::strlen(p) + 1;
-    const char* value = p;
-    p += std::strlen(p) + 1;
-    if (std::strcmp(key, name) == 0) return value;
+    std::string_view key = read_field(p);
+    std::string_view value = read_field(p);
+    ++p;  // the value's NUL
+    if (key == want) {
+      if (len) *len = value.size();
+      return value.data();
+    }
   }
   return nullptr;
 }

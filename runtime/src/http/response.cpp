@@ -119,6 +119,7 @@ void append_response_head(ByteBuffer& out, int status, const Response& resp, boo
 
 void append_error_response(ByteBuffer& out, int status) {
   std::string_view reason = reason_phrase(status);
+  if (reason.empty()) reason = "Error";  // the body is never empty (the server uses registered codes)
   append_status_line(out, status);
   out.append(date_header_line());
   out.append("Server: cyn\r\nContent-Type: text/plain\r\nContent-Length: ");

@@ -110,7 +110,8 @@ void terminate_fields(ParsedRequest& req) noexcept;
 // ASCII case-insensitive equality (header names, tokens).
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
-// The reason phrase of a status code ("Not Found"), "Unknown" for codes without one.
+// The reason phrase of a status code ("Not Found") for the codes of the IANA registry; ""
+// for unregistered codes (the status line is then "HTTP/1.1 599 \r\n", as RFC 9112 allows).
 std::string_view reason_phrase(int status) noexcept;
 
 }  // namespace cyn::http

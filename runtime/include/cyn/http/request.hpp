@@ -48,9 +48,15 @@ class Request : public Object {
   // Query parameter `name` as an integer: optional '-' then decimal digits, nothing else;
   // `dflt` when absent, malformed or out of range of long.
   long query_int(const char* name, long dflt) const noexcept;
-  // Query parameter `name` percent-decoded ('+' is a space) as a C string, or nullptr when
-  // absent. Decoding happens once per request into a buffer the Request keeps.
-  const char* query(const char* name) noexcept;
+  // Query parameter `name` percent-decoded ('+' is a space), or nullptr when absent; the
+  // first parameter of that name wins. Decoding happens once per request into a buffer the
+  // Request keeps. The result is NUL-terminated; a value may itself contain NULs (`%00`),
+  // which C string functions take as its end: *len (when `len` is not null) is the full
+  // decoded length. Keys and values are stored with their lengths, so a `%00` never makes
+  // one parameter's bytes read as another's; `name` ("" included) matches a decoded key
+  // exactly, so a key containing a NUL matches no name.
+  const char* query(const char* name, std::size_t* len) noexcept;
+  const char* query(const char* name) noexcept { return query(name, nullptr); }
   // Query parameter `name` as sent (not decoded): a pointer and *len, or nullptr when absent.
   const char* query_raw(const char* name, std::size_t* len) const noexcept;
 
@@ -69,9 +75,12 @@ class Request : public Object {
  private:
   // Finds `name` in the raw query; returns the raw value (data()==nullptr when absent).
   std::string_view find_query(std::string_view name) const noexcept;
+  // Fills decoded_query_ (see request.cpp for its layout).
+  void decode_query() noexcept;
 
   ParsedRequest parsed_;
-  // "key\0value\0" pairs of the decoded query, built on the first query() call.
+  // The decoded query as length-prefixed key and value records, built on the first query()
+  // call of a request.
   ByteBuffer decoded_query_;
   bool decoded_query_ready_ = false;
 };
