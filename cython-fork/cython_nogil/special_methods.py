@@ -1493,19 +1493,28 @@ def _replace_stop_iteration(node):
 # (identity first, as the containers compare; another type is NotImplemented), `!=` its
 # __ne__ or the negated __eq__, hash its __hash__ — and a class with __eq__ but no __hash__
 # is unhashable, as in Python; without __eq__ the wrapper's identity methods (wrapper.py)
-# stay. Iteration and in-place operators are not exposed (Python falls back to `a = a + b`
-# for the latter).
+# stay. In-place operators (`__iadd__`…) call the nogil method and give back the wrapper
+# itself when it mutated in place (a `void` method, or one returning the same object), else
+# the result; without one Python falls back to `a = a + b`. `__pow__` refuses a modulus
+# (`pow(w, e, m)`) unless the nogil method takes one. Iteration: `__iter__` gives the
+# wrapper of the nogil iterator, whose `__next__` takes one step of the nogil protocol
+# (`_wrapper_iteration_methods`). `__len__` refuses a negative length, as Python's len().
 WRAPPED_SPECIALS = ('__str__', '__repr__',
                     '__len__', '__getitem__', '__setitem__', '__delitem__', '__contains__',
                     '__bool__', '__lt__', '__le__', '__gt__', '__ge__',
-                    '__add__', '__sub__', '__mul__', '__truediv__', '__floordiv__', '__mod__')
+                    '__add__', '__sub__', '__mul__', '__truediv__', '__floordiv__', '__mod__',
+                    '__pow__', '__lshift__', '__rshift__', '__and__', '__or__', '__xor__',
+                    '__matmul__') + tuple(INPLACE_METHODS[op] for op in BINARY_METHODS)
 _OPERATOR_TEXT = {
     '__len__': 'len(_s)', '__getitem__': '_s[{0}]', '__contains__': '{0} in _s',
     '__bool__': 'True if _s else False', '__lt__': '_s < {0}', '__le__': '_s <= {0}',
     '__gt__': '_s > {0}', '__ge__': '_s >= {0}', '__add__': '_s + {0}', '__sub__': '_s - {0}',
     '__mul__': '_s * {0}', '__truediv__': '_s / {0}', '__floordiv__': '_s // {0}',
-    '__mod__': '_s % {0}',
+    '__mod__': '_s % {0}', '__pow__': '_s ** {0}', '__lshift__': '_s << {0}',
+    '__rshift__': '_s >> {0}', '__and__': '_s & {0}', '__or__': '_s | {0}',
+    '__xor__': '_s ^ {0}', '__matmul__': '_s @ {0}',
 }
+_INPLACE_NAMES = frozenset(INPLACE_METHODS.values())
 # Wrapper methods whose result is assigned to an untyped (inferred) local: the result type
 # may be a library class (lib.string) that the module has no unqualified name for.
 _INFERRED_RESULT = {'__str__': '_s.__str__()', '__repr__': '_s.__repr__()'}
@@ -1535,9 +1544,16 @@ def wrapper_special_methods(node, env):
         rt = ft.return_type
         if not (rt.is_void or converts(rt, True)):
             continue
+        if rt.is_void and name not in _INPLACE_NAMES and name not in ('__setitem__', '__delitem__'):
+            continue      # (an operator must give a value)
         # Arguments are converted in the body (`cdef T a0; a0 = p0`): a wrong type is a
         # TypeError, as for any converted Python argument.
         names = ["a%d" % i for i in range(len(ft.args))]
+        if name == '__pow__':
+            if len(ft.args) not in (1, 2):
+                continue
+            lines += _wrapper_pow(node, ft)
+            continue
         lines.append("    def %s(self%s):" % (name, "".join(", p%d" % i for i in range(len(names)))))
         for i, a in enumerate(ft.args):
             t = a.type.ref_base_type if a.type.is_reference else a.type
@@ -1560,10 +1576,17 @@ def wrapper_special_methods(node, env):
             lines.append("            _r = " + _INFERRED_RESULT[name])
             lines.append("        return _r")
             continue
+        if name in _INPLACE_NAMES:
+            lines += _wrapper_inplace_tail(node, name, names, rt)
+            continue
         lines.append("        cdef %s _r" % wrapper._type_text(rt))
         lines.append("        with nogil:")
         lines.append("            _r = " + _OPERATOR_TEXT[name].format(*names))
+        if name == '__len__':       # as Python's len(); a negative length is no C error here
+            lines.append("        if _r < 0:")
+            lines.append("            raise ValueError('__len__() should return >= 0')")
         lines.append("        return _r")
+    lines += _wrapper_iteration_methods(node, scope, defined, env)
     if not lines:
         return []
     src = "cdef class _cyn_specials:\n" + "\n".join(lines) + "\n"
@@ -1573,6 +1596,148 @@ def wrapper_special_methods(node, env):
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
     body = cls.body
     return list(body.stats) if isinstance(body, Nodes.StatListNode) else [body]
+
+
+def _wrapper_pow(node, ft):
+    """`__pow__(self, e, m)` of the wrapper: Python passes None for an absent modulus."""
+    from . import wrapper
+    lines = ["    def __pow__(self, p0, p1):"]
+    for i, a in enumerate(ft.args):
+        t = a.type.ref_base_type if a.type.is_reference else a.type
+        lines.append("        cdef %s a%d" % (wrapper._type_text(t), i))
+    lines.append("        cdef %s _s" % node.name)
+    lines.append("        cdef %s _r" % wrapper._type_text(ft.return_type))
+    lines.append("        a0 = p0")
+    lines.append("        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD))
+    if len(ft.args) == 1:
+        lines += [
+            "        if p1 is not None:",
+            "            raise TypeError('pow() with a modulus: %s.__pow__ takes none'"
+            " % type(self).__name__)",
+            "        with nogil:",
+            "            _r = _s ** a0",
+        ]
+    else:
+        if ft.optional_arg_count:
+            lines += [
+                "        if p1 is None:",
+                "            with nogil:",
+                "                _r = _s.__pow__(a0)",
+                "            return _r",
+            ]
+        lines += [
+            "        a1 = p1",
+            "        with nogil:",
+            "            _r = _s.__pow__(a0, a1)",
+        ]
+    lines.append("        return _r")
+    return lines
+
+
+def _wrapper_inplace_tail(node, name, names, rt):
+    """The call of in-place `name` and what the wrapper's method gives back: the wrapper
+    itself when the object was changed in place, else the result converted."""
+    from . import wrapper
+    call = "_s.%s(%s)" % (name, ", ".join(names))
+    if rt.is_void:
+        return ["        with nogil:", "            " + call, "        return self"]
+    lines = ["        cdef %s _r" % wrapper._type_text(rt),
+             "        with nogil:",
+             "            _r = " + call]
+    if is_nogil_ref(rt) and rt.struct_type is node.ref_type.struct_type:
+        lines += ["        if _r is _s:", "            return self"]
+    lines.append("        return _r")
+    return lines
+
+
+def _wrapper_iteration_methods(node, scope, defined, env):
+    """`__iter__`/`__next__` of the wrapper of a class that defines them itself (a subclass
+    that does not inherits the base wrapper's), each running the nogil method with the GIL
+    released:
+
+        def __iter__(self):           # the class's __iter__ -> Iter: the Iter wrapper
+            ...; with nogil: _r = _s.__iter__()
+            return self if _r is _s else _r
+        def __next__(self):           # the class's __next__ -> T: one step, items converted
+            ...; with nogil: _ok = take_next(_s.__next__(), _x0)
+            if not _ok: raise StopIteration
+            return _x0
+
+    A class with `__next__` and no `__iter__` is its own iterator (`__iter__` returns self),
+    as its objects are in nogil `for` loops.  `__iter__` needs a result that has a wrapper
+    (another nogil class of the module, or this one); `__next__` items that convert."""
+    from . import wrapper
+    this = node.ref_type.struct_type
+    lines = []
+    it_entry = scope.lookup_here('__iter__')
+    if it_entry is not None and it_entry.type.is_cfunction and not it_entry.type.args \
+            and '__iter__' not in defined:
+        rt = it_entry.type.return_type
+        if is_nogil_ref(rt) and (rt.struct_type is this or rt.wrapper is not None
+                                 or (getattr(rt.struct_type, 'nogil_defined_here', False)
+                                     and not getattr(rt.struct_type, 'templates', None))):
+            lines += [
+                "    def __iter__(self):",
+                "        cdef %s _s" % node.name,
+                "        cdef %s _r" % wrapper._type_text(rt),
+                "        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD),
+                "        with nogil:",
+                "            _r = _s.__iter__()",
+            ]
+            if rt.struct_type is this:
+                lines += ["        if _r is _s:", "            return self"]
+            lines.append("        return _r")
+    next_entry = scope.lookup_here('__next__')
+    if next_entry is None or not next_entry.type.is_cfunction or '__next__' in defined:
+        return lines
+    types = item_types(next_entry)
+    if next_entry.type.args and not next_entry.type.return_type.is_int:
+        return lines
+    for t in types:
+        own = is_nogil_ref(t) and t.struct_type is this
+        if t.is_void or not (own or t.can_coerce_to_pyobject(env)):
+            return lines
+    items = ["_x%d" % i for i in range(len(types))]
+    if _method(node.ref_type, '__iter__') is None and '__iter__' not in defined:
+        lines += ["    def __iter__(self):", "        return self"]
+    lines.append("    def __next__(self):")
+    lines.append("        cdef %s _s" % node.name)
+    lines += ["        cdef %s %s" % (wrapper._type_text(t), x) for t, x in zip(types, items)]
+    lines.append("        cdef bint _ok")
+    lines.append("        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD))
+    if next_entry.type.args:
+        lines.append("        with nogil:")
+        lines.append("            _ok = _s.__next__(%s)" % ", ".join(items))
+    else:
+        # take_next(0, _d) right after the step: false (clearing the flag) once __next__
+        # raised StopIteration
+        lines.append("        cdef int _d")
+        lines.append("        _d = 0")
+        lines.append("        with nogil:")
+        lines.append("            _x0 = _s.__next__()")
+        lines.append("            _ok = %s(0, _d)" % _declare_take_next(env, node.pos))
+    lines.append("        if not _ok:")
+    lines.append("            raise StopIteration")
+    lines.append("        return %s" % (items[0] if len(items) == 1 else "(%s)" % ", ".join(items)))
+    return lines
+
+
+def _declare_take_next(env, pos):
+    """A module-level name for `cyn::stdlib::take_next` on an int (the module's one)."""
+    mod = env.global_scope()
+    name = EncodedString("__cyn_take_next")
+    if mod.lookup_here(name) is not None:
+        return name
+    t = PyrexTypes.c_int_type
+    ftype = PyrexTypes.CFuncType(PyrexTypes.c_bint_type, [
+        PyrexTypes.CFuncTypeArg("value", t, pos),
+        PyrexTypes.CFuncTypeArg("out", PyrexTypes.CReferenceType(t), pos)], nogil=1)
+    entry = mod.declare_cfunction(name, ftype, pos, cname="cyn::stdlib::take_next",
+                                  visibility='extern')
+    entry.used = True
+    entry.in_cinclude = True       # a template in cyn/stdlib/special.hpp: no prototype
+    _use_special_header(env)
+    return name
 
 
 def _wrapper_equality_methods(node, scope, defined):
@@ -1630,3 +1795,5 @@ def install_wrapper_hook():
         return upstream_build_wrapper(node, env)
 
     wrapper.build_wrapper = build_wrapper
+    wrapper.install_argument_checks()
+    wrapper.install_public_qualified_names()

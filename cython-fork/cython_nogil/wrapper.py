@@ -13,12 +13,14 @@ Cython's own.  For `Point` it generates, in effect:
             def __get__(self): return self._ref.tag
             def __set__(self, value): self._ref.tag = value
         def norm(self):                     # cpdef methods, GIL released around the call
+            if not isinstance(self, Point): raise TypeError(...)   # `Point.norm(5)`
             cdef double r
             with nogil: r = self._ref.norm()
             return r
         # __eq__/__hash__ compare the underlying object (unless the class defines __eq__:
         # then its own, see special_methods.py); __repr__ shows class and address;
-        # __reduce__ raises TypeError unless the class defines its own.
+        # __reduce__ raises TypeError unless the class (or a base) defines its own;
+        # `del o.next` of a public reference field sets it to None.
 
 plus two C++ conversion functions used as the reference type's to_py/from_py functions.
 Identity: each crossing to Python makes a new wrapper; wrappers of the same object are
@@ -32,6 +34,8 @@ from Cython.Compiler import Nodes, PyrexTypes
 from Cython.Compiler.Errors import error
 from Cython.Compiler.StringEncoding import EncodedString
 from Cython.Compiler.TreeFragment import TreeFragment
+
+from .types import is_nogil_ref
 
 WRAP_PREFIX = "__cyn_wrap_"
 REF_FIELD = "_ref"
@@ -269,6 +273,11 @@ def build_wrapper(node, env):
         if vis == 'public':
             lines.append("        def __set__(self, value):")
             lines.append("            %s.%s = value" % (this, name))
+            if is_nogil_ref(e.type):
+                # `del o.next` sets the reference to None, as Cython does for an object field
+                # (a C field keeps Cython's NotImplementedError)
+                lines.append("        def __del__(self):")
+                lines.append("            %s.%s = None" % (this, name))
 
     # cpdef methods
     for mname in sorted(node.cpdef_names):
@@ -289,6 +298,7 @@ def build_wrapper(node, env):
         call = "%s.%s(%s)" % ("_cyn_self", mname, ", ".join(names))
         lines.append("    def %s(self%s):" % (mname, "".join(", " + p for p in parts)))
         lines.append("        cdef %s _cyn_self" % node.name)
+        lines += _self_check(mname, wname)
         lines.append("        _cyn_self = %s" % this)
         if t.return_type.is_void:
             lines.append("        with nogil:")
@@ -326,7 +336,8 @@ def build_wrapper(node, env):
                 "    def __repr__(self):",
                 "        return '<%%s.%%s object at 0x%%x>' %% (type(self).__module__, type(self).__qualname__, %s(self.%s))" % (addr, REF_FIELD),
             ]
-    if '__reduce__' not in py_names and '__reduce_ex__' not in py_names:
+    if not base_info and '__reduce__' not in py_names and '__reduce_ex__' not in py_names:
+        # (only the root: a subclass inherits its base's, the user's or this refusal)
         lines += [
             "    def __reduce__(self):",
             "        raise TypeError('cannot pickle %s objects: nogil class without __reduce__' % type(self).__qualname__)",
@@ -335,13 +346,20 @@ def build_wrapper(node, env):
     frag = TreeFragment(src, name="nogil class %s (Python wrapper)" % node.name, level='module')
     tree = _resolve_placeholders(frag.substitute(subst, pos=node.pos))
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
+    # (a list even for a lone method: later stages append to it)
+    body = cls.body
+    if not isinstance(body, Nodes.StatListNode):
+        body = cls.body = Nodes.StatListNode(body.pos, stats=[body])
     # Python-only def methods of the class become methods of the wrapper
     if node.py_methods:
-        body = cls.body
-        if not isinstance(body, Nodes.StatListNode):
-            body = cls.body = Nodes.StatListNode(body.pos, stats=[body])
         body.stats.extend(node.py_methods)
     cls.analyse_declarations(env)
+    if cls.entry is not None and base_info:
+        # a subclass inherits the base wrapper's __reduce__ (the user's or the refusal above)
+        # at run time; Cython's own pickling, which does not see a base of another module's
+        # (its .pxd declares no __reduce__), must not replace it
+        scope = cls.entry.type.scope
+        scope.directives = dict(scope.directives, auto_pickle=False)
     if cls.entry is not None:
         info.wrapper_entry = cls.entry
         # the root wrapper (holding the reference) may live in another module
@@ -350,6 +368,18 @@ def build_wrapper(node, env):
         cls.entry.type.scope.class_name = EncodedString(node.name)
         cls.cyn_wrapper_info = info
     return cls
+
+
+def _self_check(name, wname):
+    """Lines that refuse a `self` of another type: a method of a cdef class is a binding
+    function that does not check its first argument (`Node.add(5, 1)`), and reading the
+    reference of a foreign object would crash."""
+    return [
+        "        if not isinstance(self, %s):" % wname,
+        "            raise TypeError(\"descriptor '%s' for '%%s.%%s' objects doesn't apply to "
+        "a '%%s' object\" %% (%s.__module__, %s.__name__, type(self).__name__))"
+        % (name, wname, wname),
+    ]
 
 
 def _method_node(node, name):
@@ -456,3 +486,105 @@ def generate_prototypes(info, code, namespace=None):
         code.putln("static inline %s cyn_item_from_py(PyObject* o, const %s*) { return ::%s(o); }"
                    % (ref_decl, ref_decl, info.from_py_cname))
         code.putln("}")
+
+
+def install_argument_checks():
+    """`def f(Point p not None)` (and `or None`) for a nogil-class argument of a def function,
+    as Cython allows for any cdef class argument: `not None` raises TypeError("Argument 'p'
+    must not be None") on entry; `or None` is what such an argument accepts anyway.  Upstream
+    refuses both for arguments of a C type, so they are taken off the argument before its
+    analysis; only arguments marked so whose type is a nogil class are touched."""
+    if getattr(Nodes.DefNode, '_cyn_argument_checks', False):
+        return
+    upstream = Nodes.DefNode.analyse_argument_types
+
+    def analyse_argument_types(self, env):
+        checked = []
+        for arg in self.args:
+            if (arg.not_none or arg.or_none) and not hasattr(arg, 'name') \
+                    and _nogil_argument(arg, env):
+                if arg.not_none:
+                    checked.append(arg)
+                arg.not_none = arg.or_none = False
+        upstream(self, env)
+        if checked:
+            _prepend_none_checks(self, checked)
+
+    Nodes.DefNode.analyse_argument_types = analyse_argument_types
+    Nodes.DefNode._cyn_argument_checks = True
+
+
+def _nogil_argument(arg, env):
+    """True when `arg` (not analysed yet) has a nogil-class type.  (Its type is analysed
+    again by upstream, which reports the errors: none are reported here.)"""
+    from Cython.Compiler.Errors import local_errors
+    from .special_methods import _module_uses_nogil
+    if not _module_uses_nogil(env):
+        return False
+    with local_errors(ignore=True) as errors:
+        base_type = arg.base_type.analyse(env)
+        _, t = arg.declarator.analyse(base_type, env)
+    return not errors and is_nogil_ref(t)
+
+
+def _prepend_none_checks(func, args):
+    lines = []
+    for arg in args:
+        lines += ["if %s is None:" % arg.name,
+                  "    raise TypeError(\"Argument '%s' must not be None\")" % arg.name]
+    frag = TreeFragment("\n".join(lines) + "\n", name="not None arguments", level='function')
+    checks = frag.substitute({}, pos=func.pos)
+    stats = checks.stats if isinstance(checks, Nodes.StatListNode) else [checks]
+    body = func.body
+    if isinstance(body, Nodes.StatListNode):
+        body.stats[:0] = stats
+    else:
+        func.body = Nodes.StatListNode(body.pos, stats=stats + [body])
+
+
+def install_public_qualified_names():
+    """Methods of a wrapper are named after the class's Python name, not the wrapper's
+    internal one: `Point.norm.__qualname__` is 'Point.norm' (so a method pickles by
+    reference) and tracebacks say `mod.Point.norm`."""
+    from Cython.Compiler.ParseTreeTransforms import CalculateQualifiedNamesTransform as T
+    if getattr(T, '_cyn_public_names', False):
+        return
+    upstream_append = T._append_entry
+    upstream_visit = T.visit_FuncDefNode
+
+    def _append_entry(self, entry):
+        upstream_append(self, entry)
+        public = getattr(getattr(entry, 'type', None), 'cyn_public_name', None)
+        if public is None or not str(entry.name).startswith(WRAP_PREFIX) or not self.qualified_name:
+            return
+        self.qualified_name[-1] = public
+        scope = entry.type.scope
+        old = scope.qualified_name if scope is not None else None
+        if old and old.endswith(entry.name):
+            new = EncodedString(old[:len(old) - len(entry.name)] + public)
+            renames = self.__dict__.setdefault('_cyn_renames', {})
+            renames[old + "."] = new + "."
+            for e in scope.entries.values():
+                _rename(e, renames)
+            scope.qualified_name = new
+
+    def visit_FuncDefNode(self, node):
+        renames = getattr(self, '_cyn_renames', None)
+        if renames:      # a method of a wrapper (or a property's accessor): its scope's name
+            _rename(getattr(node, 'entry', None), renames)
+            _rename(getattr(node, 'local_scope', None), renames)
+        return upstream_visit(self, node)
+
+    T._append_entry = _append_entry
+    T.visit_FuncDefNode = visit_FuncDefNode
+    T._cyn_public_names = True
+
+
+def _rename(obj, renames):
+    q = getattr(obj, 'qualified_name', None)
+    if not q:
+        return
+    for old, new in renames.items():
+        if q.startswith(old):
+            obj.qualified_name = EncodedString(new + q[len(old):])
+            return

@@ -336,12 +336,10 @@ def test_wrapper_exposes_special_methods():
     assert v / 4.0 == 0.75
     st = Stack()
     assert len(st) == 0 and not st
-    try:
-        st += 5                # in-place operators are not exposed on the wrapper
-    except TypeError:
-        pass
-    else:
-        assert False
+    same = st
+    st += 5                    # __iadd__ returns self: the same wrapper, changed in place
+    assert st is same and len(st) == 1 and st[0] == 5
+    assert list(st) == [5]     # __iter__ -> StackIter's wrapper, stepped by its __next__
 
 
 def test_wrapper_sequence_protocol():
