@@ -41,9 +41,9 @@ class RunModule(pytest.File):
     def collect(self):
         text = self.path.read_text(encoding="utf-8")
         for name in TEST_DEF.findall(text):
-            yield RunItem.from_parent(self, name=name, function=name)
+            yield RunItem.from_parent(self, name=name, test_name=name)
         if ">>>" in text:
-            yield RunItem.from_parent(self, name="doctests", function=None)
+            yield RunItem.from_parent(self, name="doctests", test_name=None)
 
     def load(self):
         failure = getattr(self, "_build_failure", None)
@@ -64,9 +64,9 @@ class RunModule(pytest.File):
 
 
 class RunItem(pytest.Item):
-    def __init__(self, *, function, **kwargs):
+    def __init__(self, *, test_name, **kwargs):
         super().__init__(**kwargs)
-        self.function = function
+        self.test_name = test_name
 
     def runtest(self):
         module = self.parent.load()
@@ -74,7 +74,7 @@ class RunItem(pytest.Item):
         # A test may abandon objects on purpose (the coroutines of a deadlock are never
         # resumed, so what their frames hold stays alive): it says how many, exactly.
         abandoned = 0
-        if self.function is None:
+        if self.test_name is None:
             finder = doctest.DocTestFinder(exclude_empty=True)
             runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
             tests = finder.find(module, module.__name__)
@@ -84,7 +84,7 @@ class RunItem(pytest.Item):
             assert result.attempted > 0, "no doctest was found"
             assert result.failed == 0, "%d doctest(s) failed (see output above)" % result.failed
         else:
-            function = getattr(module, self.function)
+            function = getattr(module, self.test_name)
             abandoned = getattr(function, "cyn_abandoned_objects", 0)
             function()
         import gc
