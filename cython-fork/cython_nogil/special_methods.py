@@ -173,18 +173,20 @@ def _error_node(node):
     return _ErrorExprNode(node.pos)
 
 
-def _takes_c_string(ref_type):
-    """True when the class has a one-argument constructor taking `const char*`."""
+def _has_constructor(ref_type, accepts):
+    """True when one of the class's constructors has arguments `accepts(args)` likes."""
     scope = getattr(ref_type, 'scope', None)
     init = scope.lookup_here('<init>') if scope is not None else None
-    if init is None:
-        return False
-    for alt in init.all_alternatives():
-        args = alt.type.args
-        if len(args) == 1 and args[0].type.is_ptr and args[0].type.base_type.is_int \
-                and args[0].type.base_type.rank == 0:
-            return True
-    return False
+    return init is not None and any(accepts(alt.type.args) for alt in init.all_alternatives())
+
+
+def _is_c_string(t):
+    return t.is_ptr and t.base_type.is_int and t.base_type.rank == 0
+
+
+def _takes_c_string(ref_type):
+    """True when the class has a one-argument constructor taking `const char*`."""
+    return _has_constructor(ref_type, lambda args: len(args) == 1 and _is_c_string(args[0].type))
 
 
 def _bytes_literal(text):
@@ -196,16 +198,8 @@ def _bytes_literal(text):
 
 def _takes_c_string_and_length(ref_type):
     """True when the class has a constructor taking `(const char*, size_t)`."""
-    scope = getattr(ref_type, 'scope', None)
-    init = scope.lookup_here('<init>') if scope is not None else None
-    if init is None:
-        return False
-    for alt in init.all_alternatives():
-        args = alt.type.args
-        if len(args) == 2 and args[0].type.is_ptr and args[0].type.base_type.is_int \
-                and args[0].type.base_type.rank == 0 and args[1].type.is_int:
-            return True
-    return False
+    return _has_constructor(ref_type, lambda args: len(args) == 2 and _is_c_string(args[0].type)
+                            and args[1].type.is_int)
 
 
 def with_literal_length(pos, ref_type, args):

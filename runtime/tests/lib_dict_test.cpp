@@ -14,6 +14,8 @@
 
 #include "cyn/lib/string.hpp"
 
+#include "lib_test_util.hpp"
+
 namespace {
 
 using cyn::make;
@@ -420,17 +422,6 @@ TEST_F(LibDict, ContainerValuesCompareByContent) {
   EXPECT_TRUE(outer->contains(a2));  // another dict, same content
   EXPECT_FALSE(outer->contains(b));
 }
-
-// Expects `body` to throw cyn::TypeError with exactly `message`.
-#define EXPECT_TYPE_ERROR(body, message)                 \
-  do {                                                   \
-    try {                                                \
-      body;                                              \
-      ADD_FAILURE() << "no TypeError from " #body;       \
-    } catch (const cyn::TypeError& e) {                  \
-      EXPECT_STREQ(e.what(), message) << #body;          \
-    }                                                    \
-  } while (0)
 
 TEST_F(LibDict, NoneUpdateAndUnhashableKeys) {
   auto d = make<dict<long, long>>();

@@ -12,6 +12,8 @@
 #include "cyn/lib/set.hpp"
 #include "cyn/lib/string.hpp"
 
+#include "lib_test_util.hpp"
+
 namespace {
 
 using cyn::make;
@@ -460,17 +462,6 @@ TEST_F(LibList, ScalarConversionHelpers) {
   EXPECT_GE(xs->capacity(), 100u);
   EXPECT_EQ(xs->getitem(-1), 3.5);
 }
-
-// Expects `body` to throw cyn::TypeError with exactly `message`.
-#define EXPECT_TYPE_ERROR(body, message)                 \
-  do {                                                   \
-    try {                                                \
-      body;                                              \
-      ADD_FAILURE() << "no TypeError from " #body;       \
-    } catch (const cyn::TypeError& e) {                  \
-      EXPECT_STREQ(e.what(), message) << #body;          \
-    }                                                    \
-  } while (0)
 
 TEST_F(LibList, NoneArgumentsRaisePythonsTypeErrors) {
   // [0, 1] + None, xs.extend(None), xs += None, xs[0:1] = None, xs[::2] = None in CPython

@@ -11,6 +11,8 @@
 
 #include "cyn/lib/string.hpp"
 
+#include "lib_test_util.hpp"
+
 namespace {
 
 using cyn::make;
@@ -213,17 +215,6 @@ TEST_F(LibSet, RandomOperationsMatchStdSet) {
   }
   EXPECT_EQ(sorted(*s), std::vector<long>(ref.begin(), ref.end()));
 }
-
-// Expects `body` to throw cyn::TypeError with exactly `message`.
-#define EXPECT_TYPE_ERROR(body, message)                 \
-  do {                                                   \
-    try {                                                \
-      body;                                              \
-      ADD_FAILURE() << "no TypeError from " #body;       \
-    } catch (const cyn::TypeError& e) {                  \
-      EXPECT_STREQ(e.what(), message) << #body;          \
-    }                                                    \
-  } while (0)
 
 TEST_F(LibSet, NoneArgumentsRaisePythonsTypeError) {
   // {1}.union(None), .update(None), .issubset(None)… in CPython

@@ -2,6 +2,8 @@
 // formatting and parsing, hashing/equality as a dict key, and reference counting.
 #include "cyn/lib/string.hpp"
 
+#include "lib_test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -279,17 +281,6 @@ TEST_F(LibString, SmallStringsLiveInTheObject) {
   auto big_addr = reinterpret_cast<std::uintptr_t>(big.get());
   EXPECT_FALSE(big_data > big_addr && big_data < big_addr + sizeof(string));
 }
-
-// Expects `body` to throw cyn::TypeError with exactly `message`.
-#define EXPECT_TYPE_ERROR(body, message)                 \
-  do {                                                   \
-    try {                                                \
-      body;                                              \
-      ADD_FAILURE() << "no TypeError from " #body;       \
-    } catch (const cyn::TypeError& e) {                  \
-      EXPECT_STREQ(e.what(), message) << #body;          \
-    }                                                    \
-  } while (0)
 
 TEST_F(LibString, NoneAsTextRaisesTypeError) {
   // "abc".find(None) and the other str methods in CPython: "must be str, not NoneType"
