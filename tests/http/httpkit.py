@@ -2,9 +2,10 @@
 
 The server under test is a binary from the CMake build: the C++ demo server
 `runtime/http_hello` (routes /, /fib, /echo, /headers) in `$CYN_BUILD_DIR` (default `build`,
-relative to the repository root). A missing binary fails the test with the command that
-builds it; nothing is skipped. Every server listens on 127.0.0.1 on a port the kernel picks
-and is killed at the end of its test.
+relative to the repository root), or a server written in Cython (CythonServer: a .pyx built
+through the fork and run as SPEC §4 says). A missing binary fails the test with the command
+that builds it; nothing is skipped. Every server listens on 127.0.0.1 on a port the kernel
+picks and is killed at the end of its test.
 """
 
 import os
@@ -77,6 +78,64 @@ class Server:
                 self.proc.wait()
         self.proc.stdout.close()
         self.proc.stderr.close()
+
+
+class CythonServer:
+    """A server written in Cython: `pyx` built through the fork (tests/cynharness.py) and run in
+    a child process as SPEC §4 says (`import module; module.run(port=..., **run_args)`), which
+    prints "run returned" when run() returns. Listens on a free port of 127.0.0.1."""
+
+    def __init__(self, pyx, **run_args):
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        import cynharness
+        folder = cynharness.build_modules(pyx)
+        module = os.path.splitext(os.path.basename(pyx))[0]
+        self.port = free_port()
+        args = "".join(", %s=%r" % item for item in sorted(run_args.items()))
+        code = ("import sys; sys.path.insert(0, %r); import %s; %s.run(port=%d%s); "
+                "print('run returned', flush=True)" % (folder, module, module, self.port, args))
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=cynharness.compiler_env())
+        deadline = time.monotonic() + IO_TIMEOUT
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.kill()
+                    raise AssertionError("%s did not start: %r" % (module, self.proc.communicate()))
+                time.sleep(0.05)
+
+    def connect(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=IO_TIMEOUT)
+        s.settimeout(IO_TIMEOUT)
+        return s
+
+    def finish(self, sig=signal.SIGTERM):
+        """Sends `sig` and waits: (exit status, stdout, stderr)."""
+        self.proc.send_signal(sig)
+        out, err = self.proc.communicate(timeout=IO_TIMEOUT)
+        return self.proc.returncode, out, err
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.finish()
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def recv_until_close(sock):

@@ -4,52 +4,10 @@ hello.run(port=...)` serves until SIGINT/SIGTERM, then run() returns."""
 
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-from httpkit import IO_TIMEOUT, ROOT, exchange
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import cynharness  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PyServer:
-    def __init__(self, module, threads):
-        folder = cynharness.build_modules(os.path.join(ROOT, "examples", module + ".pyx"))
-        self.port = free_port()
-        code = ("import sys; sys.path.insert(0, %r); import %s; %s.run(port=%d, threads=%d); "
-                "print('run returned', flush=True)" % (folder, module, module, self.port, threads))
-        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=cynharness.compiler_env())
-        deadline = time.monotonic() + IO_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("example did not start: %r" % (self.proc.communicate(),))
-                time.sleep(0.05)
-
-    def connect(self):
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=IO_TIMEOUT)
-        s.settimeout(IO_TIMEOUT)
-        return s
-
-    def finish(self, sig):
-        self.proc.send_signal(sig)
-        out, err = self.proc.communicate(timeout=IO_TIMEOUT)
-        return self.proc.returncode, out, err
+from httpkit import ROOT, CythonServer, exchange
 
 
 @pytest.fixture
@@ -57,15 +15,13 @@ def py_server():
     servers = []
 
     def make(module, threads=2):
-        s = PyServer(module, threads)
+        s = CythonServer(os.path.join(ROOT, "examples", module + ".pyx"), threads=threads)
         servers.append(s)
         return s
 
     yield make
     for s in servers:
-        if s.proc.poll() is None:
-            s.proc.kill()
-            s.proc.communicate()
+        s.kill()
 
 
 def test_hello_example(py_server):

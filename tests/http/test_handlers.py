@@ -5,64 +5,17 @@ codes get their reason phrase, unregistered ones an empty one)."""
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-from httpkit import IO_TIMEOUT, exchange, recv_until_close
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import cynharness  # noqa: E402
+from httpkit import CythonServer, exchange, recv_until_close
 
 APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handler_app.pyx")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    def __init__(self):
-        folder = cynharness.build_modules(APP)
-        self.port = free_port()
-        code = "import sys; sys.path.insert(0, %r); import handler_app; handler_app.run(%d)" % (folder, self.port)
-        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=cynharness.compiler_env())
-        deadline = time.monotonic() + IO_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise AssertionError("handler_app did not start: %r" % (self.proc.communicate(),))
-                time.sleep(0.05)
-
-    def connect(self):
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=IO_TIMEOUT)
-        s.settimeout(IO_TIMEOUT)
-        return s
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.communicate(timeout=IO_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.communicate()
-
-
 @pytest.fixture(scope="module")
 def app():
-    server = AppServer()
+    server = CythonServer(APP)
     yield server
     server.stop()
 
