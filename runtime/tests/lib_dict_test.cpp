@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "cyn/lib/set.hpp"
 #include "cyn/lib/string.hpp"
 
 #include "lib_test_util.hpp"
@@ -433,8 +434,15 @@ TEST_F(LibDict, NoneUpdateAndUnhashableKeys) {
   auto outer = make<dict<Ref<dict<long, long>>, long>>();
   EXPECT_TYPE_ERROR(outer->setitem(d, 1), "unhashable type: 'dict'");
   EXPECT_TRUE(outer->empty());
+  // an empty dict refuses them too: `{} in {}`, `del {}[{}]` are TypeErrors in Python
+  EXPECT_TYPE_ERROR(outer->contains(d), "unhashable type: 'dict'");
+  EXPECT_TYPE_ERROR(outer->delitem(d), "unhashable type: 'dict'");
   outer->setitem(nullptr, 2);
   EXPECT_TYPE_ERROR(outer->get(d, 0), "unhashable type: 'dict'");
+  auto empty_set = make<cyn::lib::set<Ref<dict<long, long>>>>();
+  EXPECT_TYPE_ERROR(empty_set->contains(d), "unhashable type: 'dict'");
+  auto strings = make<dict<Ref<cyn::lib::string>, long>>();
+  EXPECT_FALSE(strings->contains(make<cyn::lib::string>("absent")));  // hashable: plain False
 }
 
 }  // namespace

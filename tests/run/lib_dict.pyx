@@ -285,6 +285,18 @@ def test_containers_are_unhashable_like_python():
     assert raised(set_of_sets, s, {1}) == raised_py("{1}.add(set())")
 
 
+def list_key_in(lib.dict[lib.list[long], long] d, lib.list[long] key):
+    cdef bint found
+    with nogil:
+        found = key in d
+    return found
+
+
+def test_an_empty_dict_refuses_unhashable_keys_too():
+    cdef lib.dict[lib.list[long], long] d = lib.dict[lib.list[long], long]()
+    assert raised(list_key_in, d, [1]) == raised_py("[1] in {}")
+
+
 def missing(lib.dict[lib.string, long] d, lib.string key):
     with nogil:
         d[key]

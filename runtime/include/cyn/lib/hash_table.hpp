@@ -199,7 +199,10 @@ class hash_table {
   // The live entry whose key equals `key`, or nullptr.
   template <class Q>
   entry* lookup(const Q& key) const {
-    if (live_ == 0) return nullptr;
+    if (live_ == 0) {
+      refuse_unhashable(key);
+      return nullptr;
+    }
     probe_result r = probe<false>(key, hash_key(key));
     return r.found ? entries_ + slot_number(slots_[r.slot]) : nullptr;
   }
@@ -230,7 +233,10 @@ class hash_table {
   // forgets them. Returns false when the key is absent.
   template <class Q>
   bool erase(const Q& key, entry* out = nullptr) {
-    if (live_ == 0) return false;
+    if (live_ == 0) {
+      refuse_unhashable(key);
+      return false;
+    }
     probe_result r = probe<false>(key, hash_key(key));
     if (!r.found) return false;
     erase_slot(r.slot, out);
@@ -308,6 +314,13 @@ class hash_table {
     std::size_t slot;
     bool found;
   };
+
+  // An empty table needs no hash, but Python still refuses an unhashable key (`[1] in {}` is a
+  // TypeError): a key whose hash may throw is hashed anyway (numbers and strings are not).
+  template <class Q>
+  static void refuse_unhashable(const Q& key) {
+    if constexpr (!noexcept(hash_of(std::declval<const Q&>()))) (void)hash_key(key);
+  }
 
   // Linear probing from the key's bucket. A slot whose tag differs is passed without
   // reading its entry; DELETED slots are passed too (with kFindFree the first one is kept as
