@@ -285,6 +285,8 @@ def build_wrapper(node, env):
         if e is None or not e.type.is_cfunction:
             continue
         t = e.type
+        if t.return_type.is_pyobject:
+            continue    # already an error at the method (a nogil method cannot return one)
         bad = [a for a in t.args if not a.type.can_coerce_from_pyobject(env)]
         if bad or not (t.return_type.is_void or t.return_type.can_coerce_to_pyobject(env)):
             error(e.pos, "cpdef method '%s' has argument or return types without a Python "
