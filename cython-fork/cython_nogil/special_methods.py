@@ -409,6 +409,10 @@ def _aggregate_method(fn, args, env):
     return name
 
 
+# Builtins whose result type, on a nogil object, is decided by the argument's type.
+_ARGUMENT_TYPED_BUILTINS = frozenset(('sum', 'min', 'max', 'sorted', 'len', 'hash', 'str', 'repr'))
+
+
 def _may_be_nogil_container(arg, env):
     """Before type inference: whether `arg` is, or may turn out to be, a nogil object (a
     declared nogil type, or a local whose type is still to be inferred)."""
@@ -466,6 +470,17 @@ def _rewrite_builtin_call(node, env):
     if not _is_builtin(entry):
         return None
     t = _infer(node.args[0], env)
+    if fn.name == 'hash' and _is_template_param(t):
+        # hash(self.value) in a generic class: the instantiation's hash (special.hpp)
+        _use_special_header(env)
+        arg = node.args[0].analyse_types(env)
+        func = _raw_function(node.pos, "cyn::stdlib::generic_hash", PyrexTypes.c_py_ssize_t_type,
+                             [arg.type], exception_check=True)
+        func.type.cyn_error_hint = True
+        call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[arg])
+        call.analysed = True
+        call.analyse_c_function_call(env)
+        return call
     if not is_nogil_ref(t):
         return None
     if fn.name == 'bool':
@@ -1132,6 +1147,23 @@ def install():
         return upstream_sorted(self, node, pos_args)
 
     Optimize.EarlyReplaceBuiltinCalls._handle_simple_function_sorted = handle_sorted
+
+    # `t = 0; t += sum(xs)`: the type of sum(xs) comes from xs's, so xs must be inferred first
+    # (upstream makes a call depend on its function only, and t became a Python object).
+    upstream_call_deps = ExprNodes.CallNode.type_dependencies
+
+    def call_type_dependencies(self, env):
+        deps = upstream_call_deps(self, env)
+        fn = self.function
+        args = getattr(self, 'args', None)
+        if args is None:
+            args = getattr(getattr(self, 'positional_args', None), 'args', None)
+        if isinstance(fn, ExprNodes.NameNode) and fn.name in _ARGUMENT_TYPED_BUILTINS and args \
+                and _may_be_nogil_container(args[0], env):
+            deps = tuple(deps) + tuple(args[0].type_dependencies(env))
+        return deps
+
+    ExprNodes.CallNode.type_dependencies = call_type_dependencies
 
     upstream_call_infer = ExprNodes.CallNode.infer_type
 

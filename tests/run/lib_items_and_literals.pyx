@@ -142,3 +142,22 @@ def test_python_values_compare_with_containers_from_either_side():
     assert ([1, 2] == xs, other == xs, xs == other, other != xs) == (True, True, True, False)
     assert ([2, 1] == xs, "ab" == s, {1: 2} == d, {3} == st) == (False, True, True, True)
     assert not ("abc" == s) and s != "abc" and not (None == xs) and xs != 5
+
+
+cdef long totals_of_builtin_results(lib.list[long] xs) except -1 nogil:
+    # t's type is inferred from `t + sum(xs)`: xs must be inferred first (it was a Python object)
+    t = 0
+    t += sum(xs)
+    t = t + max(xs)
+    for q in sorted(xs):
+        t += q
+    ys = sorted(xs)
+    for q in ys:
+        t += q
+    return t
+
+
+def test_results_of_sum_max_sorted_feed_inferred_variables():
+    xs = [3, 1, 2]
+    cdef lib.list[long] lx = xs
+    assert totals_of_builtin_results(lx) == sum(xs) + max(xs) + sum(sorted(xs)) * 2

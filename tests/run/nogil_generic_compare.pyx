@@ -97,3 +97,44 @@ def test_an_exception_in_eq_propagates():
     import pytest
     with pytest.raises(ValueError, match="negative key"):
         raising_eq()
+
+
+cdef class Hashed nogil:
+    cdef long k
+    def __init__(self, long k):
+        self.k = k
+    def __eq__(self, Hashed other):
+        return other is not None and other.k == self.k
+    def __hash__(self):
+        return self.k * 7
+
+
+cdef class Holder[T] nogil:
+    cdef T value
+    def __init__(self, T value):
+        self.value = value
+    def __eq__(self, Holder[T] other):
+        return other is not None and self.value == other.value
+    def __hash__(self):
+        return hash(self.value)
+
+
+cdef long hashes() except -1 nogil:
+    s = lib.set[Holder[lib.string]]()
+    s.add(Holder[lib.string](lib.string(b"a")))
+    s.add(Holder[lib.string](lib.string(b"a")))     # equal content: one member
+    s.add(Holder[lib.string](lib.string(b"b")))
+    return (len(s) * 1000 + (hash(Holder[long](5)) == 5) * 100 + (hash(Holder[long](-1)) == -2) * 10
+            + (hash(Holder[Hashed](Hashed(3))) == 21))
+
+
+cdef Py_ssize_t hash_of_unhashable() except? -1 nogil:
+    return hash(Holder[Key](Key(1)))
+
+
+def test_hash_of_t_values_follows_the_instantiation():
+    assert hashes() == 2000 + 100 + 10 + 1
+    assert (hash(5), hash(-1)) == (5, -2)       # Python's integers, as in nogil code
+    import pytest
+    with pytest.raises(TypeError, match="unhashable type: 'Key'"):
+        hash_of_unhashable()                    # Key has __eq__ and no __hash__

@@ -129,6 +129,46 @@ bool compare(const A& a, const B& b) {
 }
 }  // namespace detail
 
+// hash(self.value) in a generic class: what hash() gives for the instantiation's type in nogil
+// code — an integer itself (-1 is -2, as in Python), a lib.string by content, an object by its
+// __hash__, else its identity (None included), or TypeError for a class with __eq__ and no
+// __hash__.
+template <class T>
+std::ptrdiff_t generic_hash(const T& value) noexcept {
+  try {
+    if constexpr (detail::is_ref_v<T>) {
+      using X = typename T::element_type;
+      if (!value) return identity_hash(value);
+      if constexpr (std::is_same_v<X, lib::string>) {
+        return static_cast<std::ptrdiff_t>(lib::hash_of(value) >> 1);
+      } else if constexpr (lib::detail::defines_hash<X>) {
+        auto h = static_cast<std::ptrdiff_t>(value->__hash__());
+        lib::detail::throw_if_method_raised();
+        return h == -1 ? -2 : h;
+      } else if constexpr (lib::detail::defines_eq<X, X>) {
+        lib::throw_unhashable<X>();
+      } else {
+        return identity_hash(value);
+      }
+    } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+      auto h = static_cast<std::ptrdiff_t>(value);
+      return h == -1 ? -2 : h;
+    } else {
+      return static_cast<std::ptrdiff_t>(lib::hash_of(value) >> 1);
+    }
+  } catch (const PythonErrorPending&) {
+    cyn_set_error_hint();
+  } catch (const std::exception& e) {
+#ifdef Py_PYTHON_H
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyErr_SetString(dynamic_cast<const std::bad_cast*>(&e) ? PyExc_TypeError : PyExc_RuntimeError, e.what());
+    PyGILState_Release(gil);
+#endif
+    cyn_set_error_hint();
+  }
+  return -1;
+}
+
 template <compare_op Op, class A, class B>
 bool generic_compare(const A& a, const B& b) noexcept {
   try {
