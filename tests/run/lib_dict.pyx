@@ -2,6 +2,8 @@
 """lib.dict[K, V] from Cython nogil code, checked against Python's dict doing the same."""
 from cyn cimport lib
 
+from python_errors import raised, raised_py
+
 
 cdef lib.dict[long, long] squares_by_root(long n) nogil:
     d = lib.dict[long, long]()
@@ -213,22 +215,6 @@ def test_dict_crossing_to_python_is_a_live_view():
     cdef lib.dict[lib.string, long] same = view
     same[lib.string(b"c")] = 3
     assert view["c"] == 3 and view.to_py() == {"a": 1, "b": 2, "c": 3}
-
-
-def raised(f, *args):
-    """(exception type, message) of what f(*args) raises, or None."""
-    try:
-        f(*args)
-    except Exception as e:
-        return type(e), str(e)
-    return None
-
-
-def raised_py(code):
-    """What Python's built-in dict raises for `code` (run as Python, not Cython)."""
-    def run():
-        exec(code, {}, {})
-    return raised(run)
 
 
 def dict_update(lib.dict[long, long] d, lib.dict[long, long] other):

@@ -2,6 +2,8 @@
 """lib.list[T] from Cython nogil code, checked against Python's list doing the same."""
 from cyn cimport lib
 
+from python_errors import raised, raised_py
+
 
 cdef lib.list[long] squares(long n) nogil:
     xs = lib.list[long]()
@@ -320,22 +322,6 @@ def test_container_crossing_to_python_is_a_live_view():
     else:
         assert False
     assert "list_view([1, 2, 3, 4, 5])" in repr(view)
-
-
-def raised(f, *args):
-    """(exception type, message) of what f(*args) raises, or None."""
-    try:
-        f(*args)
-    except Exception as e:
-        return type(e), str(e)
-    return None
-
-
-def raised_py(code, **names):
-    """What Python's built-in list raises for `code` (run as Python, not Cython)."""
-    def run():
-        exec(code, {}, dict(names))
-    return raised(run)
 
 
 cdef lib.list[long] add_nogil(lib.list[long] a, lib.list[long] b) except * nogil:

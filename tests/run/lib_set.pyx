@@ -2,6 +2,8 @@
 """lib.set[T] from Cython nogil code, checked against Python's set doing the same."""
 from cyn cimport lib
 
+from python_errors import raised, raised_py
+
 
 cdef lib.set[long] multiples(long k, long n) nogil:
     s = lib.set[long]()
@@ -132,22 +134,6 @@ def test_set_crossing_to_python_is_a_live_view():
     cdef lib.set[long] same = view
     same.add(7)
     assert 7 in view and len(view) == 4
-
-
-def raised(f, *args):
-    """(exception type, message) of what f(*args) raises, or None."""
-    try:
-        f(*args)
-    except Exception as e:
-        return type(e), str(e)
-    return None
-
-
-def raised_py(code):
-    """What Python's built-in set raises for `code` (run as Python, not Cython)."""
-    def run():
-        exec(code, {}, {})
-    return raised(run)
 
 
 def set_or(lib.set[long] a, lib.set[long] b):

@@ -2,6 +2,8 @@
 """lib.string from Cython nogil code, checked against Python's str doing the same."""
 from cyn cimport lib
 
+from python_errors import raised, raised_py
+
 
 cdef lib.string s(const char* text) noexcept nogil:
     return lib.string(text)
@@ -106,20 +108,6 @@ def test_nogil_use_and_conversion():
         pass
     else:
         assert False
-
-
-def raised(f, *args):
-    """(exception type, message) of what f(*args) raises, or None."""
-    try:
-        f(*args)
-    except Exception as e:
-        return type(e), str(e)
-    return None
-
-
-def raised_py(code):
-    """What Python's built-in str raises for `code` (evaluated as Python, not Cython)."""
-    return raised(eval, code)
 
 
 def str_find(lib.string s, lib.string sub):

@@ -109,6 +109,29 @@ bool ordered_or_equal(const Ref<A>& a, const Ref<B>& b) {
   }
 }
 
+// In a catch block of a helper the generated code calls like a nogil method: the exception
+// becomes the pending Python exception (a special method's is pending already; cyn::TypeError
+// becomes TypeError) and the error hint is set.
+inline void raise_current_exception() noexcept {
+  try {
+    throw;
+  } catch (const PythonErrorPending&) {
+  } catch (const std::exception& e) {
+#ifdef Py_PYTHON_H
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyErr_SetString(dynamic_cast<const std::bad_cast*>(&e) ? PyExc_TypeError : PyExc_RuntimeError, e.what());
+    PyGILState_Release(gil);
+#endif
+  } catch (...) {
+#ifdef Py_PYTHON_H
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
+    PyGILState_Release(gil);
+#endif
+  }
+  cyn_set_error_hint();
+}
+
 template <compare_op Op, class A, class B>
 bool compare(const A& a, const B& b) {
   if constexpr (is_ref_v<A> || is_ref_v<B>) {
@@ -156,15 +179,8 @@ std::ptrdiff_t generic_hash(const T& value) noexcept {
     } else {
       return static_cast<std::ptrdiff_t>(lib::hash_of(value) >> 1);
     }
-  } catch (const PythonErrorPending&) {
-    cyn_set_error_hint();
-  } catch (const std::exception& e) {
-#ifdef Py_PYTHON_H
-    PyGILState_STATE gil = PyGILState_Ensure();
-    PyErr_SetString(dynamic_cast<const std::bad_cast*>(&e) ? PyExc_TypeError : PyExc_RuntimeError, e.what());
-    PyGILState_Release(gil);
-#endif
-    cyn_set_error_hint();
+  } catch (...) {
+    detail::raise_current_exception();
   }
   return -1;
 }
@@ -173,15 +189,8 @@ template <compare_op Op, class A, class B>
 bool generic_compare(const A& a, const B& b) noexcept {
   try {
     return detail::compare<Op>(a, b);
-  } catch (const PythonErrorPending&) {
-    cyn_set_error_hint();  // the special method's exception is already pending
-  } catch (const std::exception& e) {
-#ifdef Py_PYTHON_H
-    PyGILState_STATE gil = PyGILState_Ensure();
-    PyErr_SetString(dynamic_cast<const std::bad_cast*>(&e) ? PyExc_TypeError : PyExc_RuntimeError, e.what());
-    PyGILState_Release(gil);
-#endif
-    cyn_set_error_hint();
+  } catch (...) {
+    detail::raise_current_exception();
   }
   return false;
 }
