@@ -447,6 +447,31 @@ def _rewrite_sorted_keywords(node, env):
     return method_call(node.pos, positional[0], '__cyn_sorted__', [items[0].value]).analyse_types(env)
 
 
+def _rewrite_split_maxsplit_only(node, env):
+    """`s.split(maxsplit=n)` on a lib.string: Python's whitespace split with a limit, i.e.
+    `s.split(None, n)`. Cython binds keywords by the names of the first overload, whose `sep`
+    is then missing; giving it the None that Python defaults it to keeps every other form
+    (`s.split(",", maxsplit=1)`, `s.split(sep=None, maxsplit=1)`) on upstream's path."""
+    fn = node.function
+    positional = getattr(node.positional_args, 'args', None)
+    keywords = node.keyword_args
+    if not isinstance(fn, ExprNodes.AttributeNode) or fn.attribute != 'split' \
+            or positional or not isinstance(keywords, ExprNodes.DictNode):
+        return None
+    items = keywords.key_value_pairs
+    if len(items) != 1 or getattr(items[0].key, 'value', None) != 'maxsplit':
+        return None
+    t = _text_class(env)
+    if t is None or _infer(fn.obj, env) is not t:
+        return None
+    separator = ExprNodes.NoneNode(node.pos)
+    return method_call(node.pos, fn.obj, 'split', [separator, items[0].value]).analyse_types(env)
+
+
+def _rewrite_call_keywords(node, env):
+    return _rewrite_sorted_keywords(node, env) or _rewrite_split_maxsplit_only(node, env)
+
+
 def _aggregate_result_type(fn, args, env):
     name = _aggregate_method(fn, args, env)
     if name is None:
@@ -1133,7 +1158,7 @@ def install():
 
     ExprNodes.SimpleCallNode.analyse_types = call_analyse_types
 
-    _route(ExprNodes.GeneralCallNode, 'analyse_types', _rewrite_sorted_keywords)
+    _route(ExprNodes.GeneralCallNode, 'analyse_types', _rewrite_call_keywords)
 
     # Cython turns sorted(x) into list(x) + list.sort() before types are known; for a nogil
     # container (or a name whose type inference has yet to find) the call stays a call, and

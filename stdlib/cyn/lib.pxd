@@ -143,9 +143,7 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         bint endswith(string suffix, Py_ssize_t start, Py_ssize_t end) except +raise_lib_error
         # First, because Cython maps keywords by the names of the first overload:
         # `s.split(",", maxsplit=1)`, `s.split(sep=None, maxsplit=1)`. A None sep splits on
-        # whitespace, as in Python. (`s.split(maxsplit=1)` alone is not available: the compiler
-        # chooses among overloads of one arity by position, so a second one-argument
-        # overload would shadow `s.split(sep)`; write `s.split(None, 1)`.)
+        # whitespace, as in Python; `s.split(maxsplit=1)` is compiled as `s.split(None, 1)`.
         list[string] split(string sep, Py_ssize_t maxsplit) except +raise_lib_error
         list[string] split() except +raise_lib_error
         list[string] split(string sep) except +raise_lib_error

@@ -210,6 +210,10 @@ def str_split_max_keyword(lib.string s, Py_ssize_t n):
     return s.split(sep=None, maxsplit=n).to_py()
 
 
+def str_split_only_max_keyword(lib.string s, Py_ssize_t n):
+    return s.split(maxsplit=n).to_py()
+
+
 def str_split_sep_max_keyword(lib.string s, lib.string sep, Py_ssize_t n):
     return s.split(sep, maxsplit=n).to_py()
 
@@ -228,6 +232,7 @@ def test_none_means_whitespace_for_split_and_strip():
         for n in (-1, 0, 1, 2, 5):
             assert str_split_none_max(text, n) == text.split(None, n)
             assert str_split_max_keyword(text, n) == text.split(maxsplit=n)
+            assert str_split_only_max_keyword(text, n) == text.split(maxsplit=n)
             assert str_split_sep_max_keyword(text, " ", n) == text.split(" ", maxsplit=n)
         assert str_strips(text, None) == (text.strip(None), text.lstrip(None), text.rstrip(None))
         assert str_strips_literal_none(text) == (text.strip(), text.lstrip(), text.rstrip())
