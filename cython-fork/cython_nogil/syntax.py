@@ -46,6 +46,7 @@ class ClassHeader:
         self.templates = templates        # [(name, required)] or None
         self.bases = bases                # [(pos, [dotted, name])]
         self.cname = None                 # "c::name" given after the name (extern only)
+        self.instantiated_bases = []      # [(pos, "Pair[long]")]: refused, not kept as bases
 
 
 def scan_nogil_header(s, P):
@@ -76,7 +77,7 @@ def scan_nogil_header(s, P):
             if s.sy != ']':
                 return None
             s.next()
-        bases = []
+        bases, instantiated = [], []
         if s.sy == '(':
             s.next()
             while s.sy == 'IDENT':
@@ -89,7 +90,10 @@ def scan_nogil_header(s, P):
                         return None
                     dotted.append(s.context.intern_ustring(s.systring))
                     s.next()
-                bases.append((pos, dotted))
+                if s.sy == '[':
+                    instantiated.append((pos, "%s[%s]" % (".".join(dotted), _skip_brackets(s))))
+                else:
+                    bases.append((pos, dotted))
                 if s.sy != ',':
                     break
                 s.next()
@@ -99,6 +103,7 @@ def scan_nogil_header(s, P):
         if s.sy == 'IDENT' and s.systring == 'nogil':
             header = ClassHeader(name, templates, bases)
             header.cname = cname
+            header.instantiated_bases = instantiated
             s.next()
         return header
     finally:
@@ -142,6 +147,30 @@ def strip_self(func_node):
     return True
 
 
+def _skip_brackets(s):
+    """At `[`: consumes up to the matching `]` and returns the text between, for messages."""
+    depth, text = 0, []
+    while s.sy not in ('EOF', 'NEWLINE'):
+        if s.sy == '[':
+            depth += 1
+        elif s.sy == ']':
+            depth -= 1
+        if depth == 0:
+            s.next()
+            break
+        if text or s.sy != '[':
+            text.append(s.systring)
+        s.next()
+    return "".join(t + (" " if t == "," else "") for t in text)
+
+
+def _refuse_instantiated_bases(header):
+    for pos, spelled in header.instantiated_bases:
+        error(pos, "nogil class '%s' cannot derive from '%s': a class may derive from a "
+              "non-generic nogil class only (hold a %s in a field instead)"
+              % (header.name, spelled, spelled))
+
+
 def install(P, NogilClassNode):
     """Replace Parsing.p_c_class_definition; return the original (for uninstall/tests)."""
     upstream = P.p_c_class_definition
@@ -152,6 +181,7 @@ def install(P, NogilClassNode):
         header = scan_nogil_header(s, P)
         if header is None:
             return upstream(s, pos, ctx)
+        _refuse_instantiated_bases(header)
         if ctx.visibility == 'extern':
             return _parse_extern_class(s, pos, ctx, header, P, NogilClassNode)
         if ctx.visibility not in ('private',):
