@@ -9,7 +9,8 @@ analyses it, so argument coercion, overload resolution, None checks and exceptio
     o[k]            -> o.__getitem__(k)          o[a:b:c] -> o.__getslice__(a, b, c)
     o[k] = v        -> o.__setitem__(k, v)       del o[k] -> o.__delitem__(k)
     x in o          -> o.__contains__(x)         a == b   -> a.__eq__(b)  (…__lt__, __le__…)
-    a + b           -> a.__add__(b)              a += b   -> a.__iadd__(b), else a = a + b
+    a + b           -> a.__add__(b), else b.__radd__(a)   a += b -> a.__iadd__(b), else a = a + b
+    -o, +o, ~o      -> o.__neg__(), o.__pos__(), o.__invert__()    abs(o) -> o.__abs__()
     hash(o)         -> o.__hash__()              if o:    -> o is not None and o.__bool__()
     str(o)          -> o.__str__() (else __repr__)   repr(o) -> o.__repr__()
     for x in o:     -> it = o.__iter__(); while it.__next__(x): ...
@@ -46,6 +47,9 @@ BINARY_METHODS = {
     '|': '__or__', '^': '__xor__', '@': '__matmul__',
 }
 INPLACE_METHODS = {op: '__i%s' % name[2:] for op, name in BINARY_METHODS.items()}
+# `a op b` where a has no `__op__` (or is no nogil object) and b's class has `__rop__`
+REFLECTED_METHODS = {op: '__r%s' % name[2:] for op, name in BINARY_METHODS.items()}
+UNARY_METHODS = {'-': '__neg__', '+': '__pos__', '~': '__invert__'}
 COMPARE_METHODS = {'==': '__eq__', '!=': '__ne__', '<': '__lt__', '<=': '__le__',
                    '>': '__gt__', '>=': '__ge__'}
 
@@ -56,6 +60,9 @@ MORE_SPECIAL_METHODS = frozenset("""
     __pow__ __lshift__ __rshift__ __and__ __or__ __xor__ __matmul__
     __isub__ __imul__ __itruediv__ __ifloordiv__ __imod__ __ipow__ __ilshift__ __irshift__
     __iand__ __ior__ __ixor__ __imatmul__
+    __neg__ __pos__ __abs__ __invert__
+    __radd__ __rsub__ __rmul__ __rtruediv__ __rfloordiv__ __rmod__ __rpow__ __rlshift__
+    __rrshift__ __rand__ __ror__ __rxor__ __rmatmul__
 """.split())
 
 _counter = itertools.count()
@@ -410,7 +417,8 @@ def _aggregate_method(fn, args, env):
 
 
 # Builtins whose result type, on a nogil object, is decided by the argument's type.
-_ARGUMENT_TYPED_BUILTINS = frozenset(('sum', 'min', 'max', 'sorted', 'len', 'hash', 'str', 'repr'))
+_ARGUMENT_TYPED_BUILTINS = frozenset(('sum', 'min', 'max', 'sorted', 'len', 'hash', 'str', 'repr',
+                                      'abs'))
 
 
 def _may_be_nogil_container(arg, env):
@@ -488,7 +496,7 @@ def _rewrite_builtin_call(node, env):
         return replaced
     if not isinstance(fn, ExprNodes.NameNode) or len(node.args) != 1:
         return None
-    if fn.name not in ('hash', 'str', 'repr', 'bool', 'len'):
+    if fn.name not in ('hash', 'str', 'repr', 'bool', 'len', 'abs'):
         return None
     entry = env.lookup(fn.name)
     from .analysis import _is_builtin
@@ -518,6 +526,9 @@ def _rewrite_builtin_call(node, env):
     name = '__%s__' % fn.name
     if fn.name == 'str' and _method(t, name) is None:
         name = '__repr__'   # Python's str() falls back to __repr__
+    if fn.name == 'abs' and _method(t, name) is None:
+        _missing(node.pos, t, "abs() (no __abs__)")
+        return _error_node(node)
     if _method(t, name) is None:
         if fn.name != 'hash':
             return None     # str()/repr() of the Python wrapper (needs the GIL)
@@ -556,7 +567,7 @@ def _builtin_call_result_type(node, env):
     text_method = _text_literal_method(node, env)
     if text_method is not None:
         return _method(*text_method).type.return_type
-    if not isinstance(fn, ExprNodes.NameNode) or fn.name not in ('str', 'repr', 'hash') \
+    if not isinstance(fn, ExprNodes.NameNode) or fn.name not in ('str', 'repr', 'hash', 'abs') \
             or not args or len(args) != 1:
         return None
     from .analysis import _is_builtin
@@ -755,17 +766,60 @@ def _compare_result_type(node, env):
     return None
 
 
+def _reflected_method(node, env, left_type):
+    """`__rop__` of the right operand's class for `a op b` when the left operand has no
+    `__op__` (Python's order: the left operand's method first, then the reflected one;
+    with static types the choice is made here, once); else None."""
+    if is_nogil_ref(left_type) and _method(left_type, BINARY_METHODS[node.operator]) is not None:
+        return None
+    name = REFLECTED_METHODS[node.operator]
+    t2 = _infer(node.operand2, env)
+    if is_nogil_ref(t2) and _method(t2, name) is not None:
+        return _method(t2, name)
+    return None
+
+
 def _rewrite_binop(node, env):
     name = BINARY_METHODS.get(node.operator)
     if name is None:
         return None
     t = _infer(node.operand1, env)
+    reflected = _reflected_method(node, env, t)
+    if reflected is not None:
+        return method_call(node.pos, node.operand2, reflected.name, [node.operand1]).analyse_types(env)
     if not is_nogil_ref(t):
-        return _rewrite_text_literal_binop(node, env, name)
+        replaced = _rewrite_text_literal_binop(node, env, name)
+        t2 = _infer(node.operand2, env) if replaced is None else None
+        if is_nogil_ref(t2) and t is not None and not t.is_pyobject and not t.is_error:
+            _missing(node.pos, t2, "'%s' with a %s on its left (no %s)"
+                     % (node.operator, t, REFLECTED_METHODS[node.operator]))
+            return _error_node(node)
+        return replaced
     if _method(t, name) is None:
         _missing(node.pos, t, "'%s' (no %s)" % (node.operator, name))
         return _error_node(node)
     return method_call(node.pos, node.operand1, name, [node.operand2]).analyse_types(env)
+
+
+def _rewrite_unop(node, env):
+    """-o, +o, ~o on a nogil reference: its `__neg__`, `__pos__`, `__invert__`."""
+    name = UNARY_METHODS.get(node.operator)
+    t = _infer(node.operand, env) if name is not None else None
+    if not is_nogil_ref(t):
+        return None
+    if _method(t, name) is None:
+        _missing(node.pos, t, "unary '%s' (no %s)" % (node.operator, name))
+        return _error_node(node)
+    return method_call(node.pos, node.operand, name, []).analyse_types(env)
+
+
+def _unop_result_type(node, env):
+    name = UNARY_METHODS.get(node.operator)
+    t = _infer(node.operand, env) if name is not None else None
+    if not is_nogil_ref(t):
+        return None
+    entry = _method(t, name)
+    return entry.type.return_type if entry is not None else PyrexTypes.error_type
 
 
 def _text_literal_operand_type(node, env, name):
@@ -793,6 +847,9 @@ def _binop_result_type(node, env):
     if name is None:
         return None
     t = _infer(node.operand1, env)
+    reflected = None if getattr(node, 'cyn_inplace', False) else _reflected_method(node, env, t)
+    if reflected is not None:
+        return reflected.type.return_type
     if not is_nogil_ref(t):
         t = _text_literal_operand_type(node, env, name)
         if t is None:
@@ -1269,6 +1326,11 @@ def install():
         if 'infer_type' in cls.__dict__:
             _route(cls, 'infer_type', _binop_result_type)
 
+    # ---- -o, +o, ~o --------------------------------------------------------------------------
+    for cls in (ExprNodes.UnaryMinusNode, ExprNodes.UnaryPlusNode, ExprNodes.TildeNode):
+        _route(cls, 'analyse_types', _rewrite_unop)
+        _route(cls, 'infer_type', _unop_result_type)
+
     # ---- a op= b ----------------------------------------------------------------------------
     _route(Nodes.InPlaceAssignmentNode, 'analyse_types', _rewrite_inplace)
 
@@ -1555,7 +1617,9 @@ WRAPPED_SPECIALS = ('__str__', '__repr__',
                     '__bool__', '__lt__', '__le__', '__gt__', '__ge__',
                     '__add__', '__sub__', '__mul__', '__truediv__', '__floordiv__', '__mod__',
                     '__pow__', '__lshift__', '__rshift__', '__and__', '__or__', '__xor__',
-                    '__matmul__') + tuple(INPLACE_METHODS[op] for op in BINARY_METHODS)
+                    '__matmul__', '__neg__', '__pos__', '__abs__', '__invert__') \
+    + tuple(REFLECTED_METHODS[op] for op in BINARY_METHODS) \
+    + tuple(INPLACE_METHODS[op] for op in BINARY_METHODS)
 _OPERATOR_TEXT = {
     '__len__': 'len(_s)', '__getitem__': '_s[{0}]', '__contains__': '{0} in _s',
     '__bool__': 'True if _s else False', '__lt__': '_s < {0}', '__le__': '_s <= {0}',
@@ -1564,7 +1628,10 @@ _OPERATOR_TEXT = {
     '__mod__': '_s % {0}', '__pow__': '_s ** {0}', '__lshift__': '_s << {0}',
     '__rshift__': '_s >> {0}', '__and__': '_s & {0}', '__or__': '_s | {0}',
     '__xor__': '_s ^ {0}', '__matmul__': '_s @ {0}',
+    '__neg__': '-_s', '__pos__': '+_s', '__abs__': 'abs(_s)', '__invert__': '~_s',
 }
+# (the reflected method itself: `{0} + _s` would prefer the other operand's __add__)
+_OPERATOR_TEXT.update({name: '_s.%s({0})' % name for name in REFLECTED_METHODS.values()})
 _INPLACE_NAMES = frozenset(INPLACE_METHODS.values())
 # Wrapper methods whose result is assigned to an untyped (inferred) local: the result type
 # may be a library class (lib.string) that the module has no unqualified name for.

@@ -55,6 +55,7 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         bint __ge__ "::cyn::stdlib::ge"(list[T] other) except +raise_lib_error
         list[T] __add__ "add"(list[T] other) except +raise_lib_error
         list[T] __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
+        list[T] __rmul__ "repeat"(Py_ssize_t times) except +raise_lib_error    # 3 * xs
         void __iadd__ "::cyn::stdlib::list_extend"(list[T] other) except +raise_lib_error
         void __imul__ "repeat_in_place"(Py_ssize_t times) except +raise_lib_error
         void append(T x) except +raise_lib_error
@@ -118,6 +119,7 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         bint __contains__ "::cyn::stdlib::string_contains"(string sub) except +raise_lib_error
         string __add__ "::cyn::stdlib::string_add"(string other) except +raise_lib_error
         string __mul__ "repeat"(Py_ssize_t times) except +raise_lib_error
+        string __rmul__ "repeat"(Py_ssize_t times) except +raise_lib_error     # 3 * s
         bint eq(const char* other) except +raise_lib_error
         int compare(string other) except +raise_lib_error
         Py_ssize_t find(string sub) except +raise_lib_error

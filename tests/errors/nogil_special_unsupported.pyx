@@ -17,6 +17,10 @@ cdef void operators(B b) noexcept nogil:
     b += b
     v = len(b)
     v = b == b            # identity without __eq__: fine
+    b = -b
+    b = ~b
+    b = abs(b)
+    x = 2 * b
 
 _ERRORS = """
 6:19: nogil class 'B' does not support indexing (no __getitem__)
@@ -28,4 +32,8 @@ _ERRORS = """
 15:4: nogil class 'B' does not support iteration (no __iter__/__next__)
 17:4: nogil class 'B' does not support '+=' (no __iadd__ or __add__)
 18:11: object of nogil class 'B' has no len()
+20:8: nogil class 'B' does not support unary '-' (no __neg__)
+21:8: nogil class 'B' does not support unary '~' (no __invert__)
+22:11: nogil class 'B' does not support abs() (no __abs__)
+23:10: nogil class 'B' does not support '*' with a long on its left (no __rmul__)
 """
