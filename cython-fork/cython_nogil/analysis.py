@@ -132,13 +132,16 @@ class NogilCastNode(ExprNodes.ExprNode):
 
 
 class NogilNoneCheckNode(ExprNodes.ExprNode):
-    """Raises AttributeError when the reference is None, else passes it through.
+    """Raises AttributeError when the reference is None, else passes it through; or, for
+    an operator (`len(o)`, `o[k]`, `a + b`, `for x in o`…), the TypeError Python raises for
+    None there (`operator_error`: its message, from the special-methods stage).
 
     A predictable branch and a cold call; the GIL is taken only to raise."""
     subexprs = ['arg']
 
-    def __init__(self, arg, attribute):
-        super().__init__(arg.pos, arg=arg, type=arg.type, attribute=attribute)
+    def __init__(self, arg, attribute, operator_error=None):
+        super().__init__(arg.pos, arg=arg, type=arg.type, attribute=attribute,
+                         operator_error=operator_error)
         self.is_temp = False
 
     def analyse_types(self, env):
@@ -160,8 +163,12 @@ class NogilNoneCheckNode(ExprNodes.ExprNode):
         return self.arg.result()
 
     def generate_result_code(self, code):
-        code.putln("if (unlikely(!%s)) { cyn::cy::raise_none_attribute(\"%s\"); %s }" % (
-            self.arg.result(), self.attribute, code.error_goto(self.pos)))
+        if self.operator_error:
+            raise_call = "cyn::cy::raise_none_operand(\"%s\")" % self.operator_error
+        else:
+            raise_call = "cyn::cy::raise_none_attribute(\"%s\")" % self.attribute
+        code.putln("if (unlikely(!%s)) { %s; %s }" % (
+            self.arg.result(), raise_call, code.error_goto(self.pos)))
 
 
 class StaticMethodDeclNode(Nodes.CVarDefNode):
@@ -352,7 +359,8 @@ def install():
     def wrap_obj_in_nonecheck(self, env):
         if is_nogil_ref(self.obj.type) and not self.is_py_attr:
             if _nonecheck_enabled(env) and not _known_not_none(self.obj):
-                self.obj = NogilNoneCheckNode(self.obj, self.attribute)
+                self.obj = NogilNoneCheckNode(self.obj, self.attribute,
+                                              getattr(self, 'cyn_none_error', None))
             return
         return upstream_nonecheck(self, env)
 
@@ -950,6 +958,7 @@ def _analyse_nogil_special_call(node, env):
                     error(node.pos, "object of nogil class '%s' has no len()" % arg.type)
                     return NogilNullNode(node.pos, PyrexTypes.error_type)
                 attr = ExprNodes.AttributeNode(fn.pos, obj=arg, attribute='__len__')
+                attr.cyn_none_error = "object of type 'NoneType' has no len()"
                 call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=[])
                 return call.analyse_types(env)
     # isinstance(ref, Cls)

@@ -12,6 +12,7 @@
 import copy
 
 from Cython.Compiler import ExprNodes, ModuleNode, Nodes, Naming, PyrexTypes
+from Cython.Compiler.StringEncoding import EncodedString
 
 
 def is_defined_nogil_struct(t):
@@ -264,6 +265,11 @@ def install():
         if in_nogil_class(env) and self.entry is not None:
             t = self.entry.type
             self.entry.cyn_def_node = self     # the wrapper copies __init__'s defaults
+            spelled = {'<init>': '__init__', '<del>': '__dealloc__'}.get(self.entry.name)
+            if spelled and self.entry.qualified_name:
+                # (tracebacks name the method as the user wrote it, not `P.<init>`)
+                self.entry.qualified_name = EncodedString(
+                    self.entry.qualified_name.replace(self.entry.name, spelled))
             if self.entry.name == '<init>' and not getattr(self.declarator, 'has_explicit_exc_clause', False):
                 # __init__ may raise (as `except *`): the construction tests the error hint
                 for ft in {id(t): t, id(self.type): self.type}.values():

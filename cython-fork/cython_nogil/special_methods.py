@@ -107,10 +107,59 @@ def _is_free_function(entry):
     return entry is not None and str(entry.cname).startswith("::")
 
 
-def method_call(pos, obj, name, args):
-    """`obj.name(*args)` as an unanalysed call node."""
+def method_call(pos, obj, name, args, none_error=None):
+    """`obj.name(*args)` as an unanalysed call node. `none_error`: for an operator, the
+    TypeError message Python gives when obj is None (else the AttributeError of a call)."""
     attr = ExprNodes.AttributeNode(pos, obj=obj, attribute=EncodedString(name))
+    if none_error is not None:
+        attr.cyn_none_error = none_error
     return ExprNodes.SimpleCallNode(pos, function=attr, args=list(args))
+
+
+def python_type_name(t):
+    """The name Python's messages would give a value of C or nogil type t."""
+    if t is None or t.is_error:
+        return 'object'
+    if is_nogil_ref(t):
+        name = str(t)
+        lib_names = {'string': 'str', 'list': 'list', 'dict': 'dict', 'set': 'set'}
+        bare = name.split('[')[0].split('.')[-1]
+        qualified = getattr(getattr(t, 'struct_type', None), 'cname', '') or ''
+        if bare in lib_names and 'cyn::lib' in qualified:
+            return lib_names[bare]
+        return name.split('[')[0]
+    if t.is_pyobject:
+        return getattr(t, 'name', None) or 'object'
+    if t is PyrexTypes.c_bint_type:
+        return 'bool'
+    if t.is_int or t.is_enum:
+        return 'int'
+    if t.is_float:
+        return 'float'
+    if t.is_complex:
+        return 'complex'
+    if t.is_string or t.is_pyunicode_ptr:
+        return 'bytes'
+    return str(t)
+
+
+# TypeError messages of Python for an operator applied to None (a None nogil reference).
+NONE_NOT_ITERABLE = "'NoneType' object is not iterable"
+NONE_NOT_SUBSCRIPTABLE = "'NoneType' object is not subscriptable"
+NONE_NO_ITEM_ASSIGNMENT = "'NoneType' object does not support item assignment"
+NONE_NO_ITEM_DELETION = "'NoneType' object does not support item deletion"
+NONE_NO_CONTAINS = "argument of type 'NoneType' is not iterable"
+NONE_NOT_CALLABLE = "'NoneType' object is not callable"
+
+
+def none_operand_error(operator, left, right):
+    """`unsupported operand type(s) for +: 'NoneType' and 'int'` (left/right: type names)."""
+    if operator in _ORDERING_OPERATORS:
+        return "'%s' not supported between instances of '%s' and '%s'" % (operator, left, right)
+    return "unsupported operand type(s) for %s: '%s' and '%s'" % (operator, left, right)
+
+
+_ORDERING_OPERATORS = ('<', '<=', '>', '>=')
 
 
 def _use_special_header(env):
@@ -329,7 +378,7 @@ def _rewrite_free_function_call(node, env):
     if fn.attribute not in COMPARE_METHODS.values():
         from .analysis import NogilNoneCheckNode, _nonecheck_enabled, _known_not_none
         if _nonecheck_enabled(env) and not _known_not_none(obj):
-            obj = NogilNoneCheckNode(obj, fn.attribute)
+            obj = NogilNoneCheckNode(obj, fn.attribute, getattr(fn, 'cyn_none_error', None))
     func = _raw_function(node.pos, chosen.cname[2:], ft.return_type,
                          [obj.type] + [a.type for a in ft.args],
                          exception_check=ft.exception_check, exception_value=ft.exception_value)
@@ -352,7 +401,7 @@ def _rewrite_object_call(node, env):
     if _method(entry.type, '__call__') is None:
         _missing(node.pos, entry.type, "calls (no __call__)")
         return _error_node(node)
-    return method_call(node.pos, fn, '__call__', node.args).analyse_types(env)
+    return method_call(node.pos, fn, '__call__', node.args, NONE_NOT_CALLABLE).analyse_types(env)
 
 
 def _text_class(env):
@@ -550,7 +599,8 @@ def _rewrite_builtin_call(node, env):
         call.analysed = True
         call.analyse_c_function_call(env)
         return call
-    return method_call(node.pos, node.args[0], name, []).analyse_types(env)
+    message = "bad operand type for abs(): 'NoneType'" if fn.name == 'abs' else None
+    return method_call(node.pos, node.args[0], name, [], message).analyse_types(env)
 
 
 def _builtin_call_result_type(node, env):
@@ -598,11 +648,12 @@ def _rewrite_index(node, env):
             _missing(node.pos, t, "slicing")
             return _error_node(node)
         return method_call(node.pos, base, '__getslice__',
-                           _slice_args(node.pos, index.start, index.stop, index.step)).analyse_types(env)
+                           _slice_args(node.pos, index.start, index.stop, index.step),
+                           NONE_NOT_SUBSCRIPTABLE).analyse_types(env)
     if _method(t, '__getitem__') is None:
         _missing(node.pos, t, "indexing (no __getitem__)")
         return _error_node(node)
-    return method_call(node.pos, base, '__getitem__', [index]).analyse_types(env)
+    return method_call(node.pos, base, '__getitem__', [index], NONE_NOT_SUBSCRIPTABLE).analyse_types(env)
 
 
 def _rewrite_slice_index(node, env):
@@ -613,7 +664,8 @@ def _rewrite_slice_index(node, env):
         _missing(node.pos, t, "slicing")
         return _error_node(node)
     return method_call(node.pos, node.base, '__getslice__',
-                       _slice_args(node.pos, node.start, node.stop, None)).analyse_types(env)
+                       _slice_args(node.pos, node.start, node.stop, None),
+                       NONE_NOT_SUBSCRIPTABLE).analyse_types(env)
 
 
 def _subscript_call(target, env, kind, value=None):
@@ -641,7 +693,8 @@ def _subscript_call(target, env, kind, value=None):
         return Nodes.PassStatNode(target.pos)
     if value is not None:
         args = args + [value]
-    return Nodes.ExprStatNode(target.pos, expr=method_call(target.pos, base, name, args))
+    none_error = NONE_NO_ITEM_ASSIGNMENT if kind == 'set' else NONE_NO_ITEM_DELETION
+    return Nodes.ExprStatNode(target.pos, expr=method_call(target.pos, base, name, args, none_error))
 
 
 def _rewrite_compare(node, env):
@@ -655,7 +708,7 @@ def _rewrite_compare(node, env):
         if _method(t, '__contains__') is None:
             _missing(node.pos, t, "'in' (no __contains__)")
             return _error_node(node)
-        call = method_call(node.pos, node.operand2, '__contains__', [node.operand1])
+        call = method_call(node.pos, node.operand2, '__contains__', [node.operand1], NONE_NO_CONTAINS)
         if op == 'not_in':
             call = ExprNodes.NotNode(node.pos, operand=call)
         return call.analyse_types(env)
@@ -679,8 +732,11 @@ def _rewrite_compare(node, env):
     if not is_nogil_ref(t):
         return None
     name = COMPARE_METHODS[op]
+    if op in ('==', '!=') and (_method(t, name) is not None or _method(t, '__eq__') is not None):
+        return _equality_with_none_left(node, env, t)
     if _method(t, name) is not None:
-        call = method_call(node.pos, node.operand1, name, [node.operand2])
+        call = method_call(node.pos, node.operand1, name, [node.operand2],
+                           none_operand_error(op, 'NoneType', python_type_name(t2)))
         return call.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
     if op == '!=' and _method(t, '__eq__') is not None:
         call = method_call(node.pos, node.operand1, '__eq__', [node.operand2])
@@ -691,10 +747,39 @@ def _rewrite_compare(node, env):
     t2 = _infer(node.operand2, env)
     if reflected and is_nogil_ref(t2) and _method(t2, reflected) is not None:
         # Python's fallback: a > b is b < a when a has no __gt__
-        call = method_call(node.pos, node.operand2, reflected, [node.operand1])
+        call = method_call(node.pos, node.operand2, reflected, [node.operand1],
+                           none_operand_error(op, python_type_name(t), 'NoneType'))
         return call.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
     _missing(node.pos, t, "'%s' (no %s)" % (op, name))
     return _error_node(node)
+
+
+def _equality_with_none_left(node, env, t):
+    """`a == b` / `a != b` through a's `__eq__` (or `__ne__`), where a may be None: Python
+    compares None by identity there (`None == b` is `b is None`), so the method runs only
+    for an object; a is evaluated once."""
+    from Cython.Compiler import UtilNodes
+    op = node.operator
+    pos = node.pos
+    left = node.operand1
+    if not left.is_name:
+        left = UtilNodes.LetRefNode(left)
+    name = COMPARE_METHODS[op]
+    if _method(t, name) is not None:
+        compared = method_call(pos, left, name, [node.operand2])
+    else:      # `!=` from `not __eq__`
+        compared = ExprNodes.NotNode(pos, operand=method_call(pos, left, '__eq__', [node.operand2]))
+    by_identity = ExprNodes.PrimaryCmpNode(pos, operator='is' if op == '==' else 'is_not',
+                                           operand1=copy.deepcopy(node.operand2),
+                                           operand2=ExprNodes.NoneNode(pos))
+    left_is_none = ExprNodes.PrimaryCmpNode(pos, operator='is', operand1=left,
+                                            operand2=ExprNodes.NoneNode(pos))
+    expr = ExprNodes.CondExprNode(pos, condition=left_is_none, true_val=by_identity,
+                                  false_val=ExprNodes.TypecastNode(
+                                      pos, operand=compared, type=PyrexTypes.c_bint_type))
+    if isinstance(left, UtilNodes.LetRefNode):
+        expr = UtilNodes.EvalWithTempExprNode(left, expr)
+    return expr.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
 
 
 def _is_template_param(t):
@@ -786,7 +871,8 @@ def _rewrite_binop(node, env):
     t = _infer(node.operand1, env)
     reflected = _reflected_method(node, env, t)
     if reflected is not None:
-        return method_call(node.pos, node.operand2, reflected.name, [node.operand1]).analyse_types(env)
+        message = none_operand_error(node.operator, python_type_name(t), 'NoneType')
+        return method_call(node.pos, node.operand2, reflected.name, [node.operand1], message).analyse_types(env)
     if not is_nogil_ref(t):
         replaced = _rewrite_text_literal_binop(node, env, name)
         t2 = _infer(node.operand2, env) if replaced is None else None
@@ -798,7 +884,8 @@ def _rewrite_binop(node, env):
     if _method(t, name) is None:
         _missing(node.pos, t, "'%s' (no %s)" % (node.operator, name))
         return _error_node(node)
-    return method_call(node.pos, node.operand1, name, [node.operand2]).analyse_types(env)
+    message = none_operand_error(node.operator, 'NoneType', python_type_name(_infer(node.operand2, env)))
+    return method_call(node.pos, node.operand1, name, [node.operand2], message).analyse_types(env)
 
 
 def _rewrite_unop(node, env):
@@ -810,7 +897,8 @@ def _rewrite_unop(node, env):
     if _method(t, name) is None:
         _missing(node.pos, t, "unary '%s' (no %s)" % (node.operator, name))
         return _error_node(node)
-    return method_call(node.pos, node.operand, name, []).analyse_types(env)
+    message = "bad operand type for unary %s: 'NoneType'" % node.operator
+    return method_call(node.pos, node.operand, name, [], message).analyse_types(env)
 
 
 def _unop_result_type(node, env):
@@ -877,13 +965,14 @@ def _rewrite_inplace(node, env):
     op = node.operator
     iname, name = INPLACE_METHODS.get(op), BINARY_METHODS.get(op)
     ientry = _method(t, iname) if iname else None
+    message = none_operand_error(op + '=', 'NoneType', python_type_name(_infer(node.rhs, env)))
     if ientry is not None and ientry.type.return_type.is_void:
         return Nodes.ExprStatNode(node.pos, expr=method_call(
-            node.pos, copy.deepcopy(node.lhs), iname, [node.rhs])).analyse_expressions(env)
+            node.pos, copy.deepcopy(node.lhs), iname, [node.rhs], message)).analyse_expressions(env)
     if ientry is not None:
-        rhs = method_call(node.pos, copy.deepcopy(node.lhs), iname, [node.rhs])
+        rhs = method_call(node.pos, copy.deepcopy(node.lhs), iname, [node.rhs], message)
     elif name is not None and _method(t, name) is not None:
-        rhs = method_call(node.pos, copy.deepcopy(node.lhs), name, [node.rhs])
+        rhs = method_call(node.pos, copy.deepcopy(node.lhs), name, [node.rhs], message)
     else:
         _missing(node.pos, t, "'%s=' (no %s or %s)" % (op, iname, name))
         return Nodes.PassStatNode(node.pos)
@@ -1100,14 +1189,14 @@ def _rewrite_for_in(node, env):
     types = item_types(nxt)
     stats = []
     it_name = _declare_hidden(env, "it", it_type or t, pos)
-    first = method_call(pos, sequence, '__iter__', []) if it_type is not None else sequence
+    first = method_call(pos, sequence, '__iter__', [], NONE_NOT_ITERABLE) if it_type is not None else sequence
     stats.append(Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, it_name),
                                             rhs=first))
     item_names = [_declare_hidden(env, "item", x, pos) for x in types]
     it_ref = _hidden_name(env, pos, it_name)
     if nxt.type.args:
         condition = method_call(pos, it_ref, '__next__',
-                                [_hidden_name(env, pos, n) for n in item_names])
+                                [_hidden_name(env, pos, n) for n in item_names], NONE_NOT_ITERABLE)
     else:
         # StopIteration protocol: take_next(it.__next__(), item) is false once it stopped
         _use_special_header(env)
@@ -1115,7 +1204,7 @@ def _rewrite_for_in(node, env):
         fn = _raw_function(pos, "cyn::stdlib::take_next", PyrexTypes.c_bint_type,
                            [item_t, PyrexTypes.CReferenceType(item_t)])
         condition = ExprNodes.SimpleCallNode(pos, function=fn, args=[
-            method_call(pos, it_ref, '__next__', []), _hidden_name(env, pos, item_names[0])])
+            method_call(pos, it_ref, '__next__', [], NONE_NOT_ITERABLE), _hidden_name(env, pos, item_names[0])])
     target = node.target
     body = []
     if len(item_names) == 1:

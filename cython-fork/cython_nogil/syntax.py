@@ -231,11 +231,12 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
     attributes, py_methods = [], []
     field_visibility, cpdef_names, without_self = {}, set(), []
     has_body = s.sy == ':'
+    doc = None
     if has_body:
         s.next()
         s.expect('NEWLINE')
         s.expect_indent()
-        P.p_doc_string(s)
+        doc = P.p_doc_string(s)          # the Python wrapper's __doc__
         body_ctx = P.Ctx(visibility='private', level=_PxdClassLevel() if in_pxd else 'cpp_class',
                          nogil=True)
         while s.sy != 'DEDENT':
@@ -323,7 +324,7 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
         s.expect_newline("Syntax error in nogil class declaration")
     return NogilClassNode(
         pos, name=header.name, cname=None, base_names=header.bases, visibility='private',
-        in_pxd=in_pxd, attributes=attributes if has_body else None, templates=None,
+        in_pxd=in_pxd, doc=doc, attributes=attributes if has_body else None, templates=None,
         py_methods=py_methods, field_visibility=field_visibility, cpdef_names=cpdef_names,
         methods_without_self=without_self, is_extern=False, base_classes=[])
 

@@ -355,6 +355,8 @@ def build_wrapper(node, env):
     # Python-only def methods of the class become methods of the wrapper
     if node.py_methods:
         body.stats.extend(node.py_methods)
+    _place_at_sources(node, body.stats)
+    cls.doc = getattr(node, 'doc', None)
     cls.analyse_declarations(env)
     if cls.entry is not None and base_info:
         # a subclass inherits the base wrapper's __reduce__ (the user's or the refusal above)
@@ -370,6 +372,44 @@ def build_wrapper(node, env):
         cls.entry.type.scope.class_name = EncodedString(node.name)
         cls.cyn_wrapper_info = info
     return cls
+
+
+def _place_at_sources(node, generated):
+    """Gives each generated wrapper method the position of what it wraps (the `__init__`,
+    the cpdef or special method, the field of a property) and a cpdef method its docstring.
+    Positions are what a traceback shows (file, line, and the function's name: CPython code
+    objects are cached per line, so methods sharing the class's line would share a name)."""
+    from .syntax import declarator_name
+    sources = {}
+    for a in node.attributes or ():
+        if isinstance(a, Nodes.CFuncDefNode):
+            name = declarator_name(a.declarator)
+            if a.entry is not None and a.entry.name == "<init>":
+                name = "__init__"
+            sources.setdefault(name, a)
+        elif isinstance(a, Nodes.CVarDefNode):
+            for d in a.declarators:
+                sources.setdefault(declarator_name(d), a)
+    for stat in generated:
+        source = sources.get(getattr(stat, 'name', None))
+        if source is None or stat.pos != node.pos:
+            continue     # the user's own def methods, or a method with no source of its own
+        _move_to(stat, source.pos)
+        if isinstance(stat, Nodes.DefNode) and getattr(source, 'doc', None):
+            stat.doc = source.doc
+
+
+def _move_to(tree, pos):
+    pending = [tree]
+    while pending:
+        n = pending.pop()
+        n.pos = pos
+        for attr in n.child_attrs or ():
+            value = getattr(n, attr, None)
+            if isinstance(value, list):
+                pending.extend(v for v in value if isinstance(v, Nodes.Node))
+            elif isinstance(value, Nodes.Node):
+                pending.append(value)
 
 
 def _self_check(name, wname):

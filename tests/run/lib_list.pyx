@@ -268,8 +268,8 @@ def test_none_list_raises():
         assert False
     try:
         xs[0]
-    except AttributeError:
-        pass
+    except TypeError as e:      # an operator on None: Python's TypeError
+        assert str(e) == "'NoneType' object is not subscriptable"
     else:
         assert False
 

@@ -290,8 +290,8 @@ def test_index_error_from_getitem():
         assert False
     try:
         read_past_end(None)
-    except AttributeError:
-        pass
+    except TypeError as e:      # Python's error for None[10]
+        assert str(e) == "'NoneType' object is not subscriptable"
     else:
         assert False
 

@@ -633,3 +633,61 @@ def test_eq_without_hash_is_unhashable():
         assert "unhashable" in str(err)
     else:
         assert False
+
+
+# ---------------------------------------------------------------- tracebacks and docstrings
+cdef class Checked nogil:
+    """A value that must not be negative."""
+    cdef public long v
+
+    def __init__(self, long v=0):
+        if v < 0:
+            raise ValueError("negative")
+        self.v = v
+
+    cpdef long halve(self):
+        """Half of the value; odd values are refused."""
+        if self.v % 2:
+            raise ValueError("odd")
+        return self.v // 2
+
+    cpdef long fail(self):
+        raise KeyError(self.v)
+
+
+def _line_of(source_text):
+    import os
+    with open(os.path.join(os.path.dirname(__file__) or ".", "nogil_wrapper_protocols.pyx")) as f:
+        return [i + 1 for i, line in enumerate(f) if line.rstrip() == source_text]
+
+
+def _wrapper_frames(call):
+    import traceback
+    try:
+        call()
+    except Exception as e:
+        # (after this function's frame and the lambda's)
+        return [(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)][2:]
+    raise AssertionError("no exception")
+
+
+def test_tracebacks_name_each_wrapper_method_at_its_line():
+    # each method's own frame (Python code objects are cached per line: methods placed on
+    # the class's line shared the first one's name)
+    import sys
+    wrapper = getattr(sys.modules[__name__], "Checked")   # (the name alone is the nogil class)
+    fail = _wrapper_frames(lambda: wrapper(1).fail())
+    halve = _wrapper_frames(lambda: wrapper(3).halve())
+    init = _wrapper_frames(lambda: wrapper(-1))
+    assert fail[0] == ("nogil_wrapper_protocols.Checked.fail", _line_of("    cpdef long fail(self):")[0])
+    assert halve[0] == ("nogil_wrapper_protocols.Checked.halve", _line_of("    cpdef long halve(self):")[0])
+    assert init[0] == ("nogil_wrapper_protocols.Checked.__init__", _line_of("    def __init__(self, long v=0):")[-1])
+    assert init[-1][0] == "Checked.__init__"        # the nogil constructor's frame, not `<init>`
+
+
+def test_docstrings_of_class_and_cpdef_methods():
+    import sys
+    wrapper = getattr(sys.modules[__name__], "Checked")
+    assert wrapper.__doc__ == "A value that must not be negative."
+    assert wrapper.halve.__doc__ == "Half of the value; odd values are refused."
+    assert wrapper.fail.__doc__ is None

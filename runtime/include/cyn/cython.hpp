@@ -83,6 +83,16 @@ inline int raise_none_attribute(const char* attribute) noexcept {
   return -1;
 }
 
+// Raise TypeError for an operator applied to None (`len(o)`, `o[k]`, `a + b`, `for x in o`),
+// with Python's message for it. Returns -1.
+inline int raise_none_operand(const char* message) noexcept {
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyErr_SetString(PyExc_TypeError, message);
+  PyGILState_Release(g);
+  cyn_set_error_hint();
+  return -1;
+}
+
 // Raise TypeError for a failed checked cast `<T?>o`. Returns -1.
 inline int raise_bad_cast(const char* to) noexcept {
   PyGILState_STATE g = PyGILState_Ensure();
