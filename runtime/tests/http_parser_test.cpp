@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 using namespace cyn::http;
 
@@ -55,11 +56,12 @@ TEST(HttpParser, SimpleGet) {
 }
 
 TEST(HttpParser, FieldValueWhitespaceIsTrimmed) {
-  Parsed p = parse("GET / HTTP/1.1\r\nHost:   a b \t\r\nX-Empty:\r\nX-Blank:   \r\n\r\n");
+  Parsed p = parse("GET / HTTP/1.1\r\nX-Spaced:   a b \t\r\nX-Empty:\r\nX-Blank:   \r\nHost:  h \r\n\r\n");
   ASSERT_EQ(p.result.status, ParseStatus::kComplete);
   EXPECT_EQ(p.req.headers[0].value, "a b");
   EXPECT_EQ(p.req.headers[1].value, "");
   EXPECT_EQ(p.req.headers[2].value, "");
+  EXPECT_EQ(p.req.headers[3].value, "h");
 }
 
 TEST(HttpParser, TerminateFieldsMakesCStrings) {
@@ -306,4 +308,152 @@ TEST(HttpParser, ReasonPhrases) {
   EXPECT_EQ(reason_phrase(599), "");
   EXPECT_TRUE(iequals("Content-Length", "content-LENGTH"));
   EXPECT_FALSE(iequals("Content-Length", "Content-Lengt"));
+}
+
+TEST(HttpParser, ContentLengthWithoutAValueIs400) {
+  // A field with no element at all used to count as "no Content-Length": the body was then
+  // read as the next request (request smuggling behind a proxy that saw a length).
+  const std::string head = "POST /x HTTP/1.1\r\nHost: h\r\n";
+  EXPECT_EQ(status_of(head + "Content-Length: ,\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
+  EXPECT_EQ(status_of(head + "Content-Length:  , ,\t\r\n\r\n"), 400);
+  EXPECT_EQ(status_of(head + "Content-Length: 3\r\nContent-Length: ,\r\n\r\nabc"), 400);
+  EXPECT_EQ(status_of(head + "Content-Length: 3,\r\n\r\nabc"), 0);  // empty list elements are allowed
+}
+
+TEST(HttpParser, ChunkSizeWhitespaceOnlyBeforeAnExtension) {
+  const std::string head = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  EXPECT_EQ(status_of(head + "3 \r\nabc\r\n0\r\n\r\n"), 400);
+  EXPECT_EQ(status_of(head + "3\t\t\r\nabc\r\n0\r\n\r\n"), 400);
+  EXPECT_EQ(status_of(head + "3\r\nabc\r\n0 \r\n\r\n"), 400);
+  EXPECT_EQ(status_of(head + "3 \t;a=b\r\nabc\r\n0\r\n\r\n"), 0);
+  EXPECT_EQ(status_of(head + "3 "), -1);  // the ';' may still come
+}
+
+TEST(HttpParser, TrailerSectionIsBoundedByTheHeaderLimit) {
+  const std::string head = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n";
+  Limits limits;
+  limits.max_header_bytes = 1024;
+  std::string many;
+  for (int i = 0; i < 400; ++i) many += "a:\r\n";  // short lines, 1600 bytes
+  EXPECT_EQ(status_of(head + many + "\r\n", limits), 431);
+  EXPECT_EQ(status_of(head + many, limits), 431);  // before the section ends
+  EXPECT_EQ(status_of(head + "a:\r\nb: 2\r\n\r\n", limits), 0);
+}
+
+TEST(HttpParser, FragmentIsCutOffPathAndQuery) {
+  Parsed p = parse("GET /a/b?x=1#frag HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_EQ(p.result.status, ParseStatus::kComplete);
+  EXPECT_EQ(p.req.target, "/a/b?x=1#frag");  // as sent
+  EXPECT_EQ(p.req.path, "/a/b");
+  EXPECT_EQ(p.req.query, "x=1");
+  terminate_fields(p.req);
+  EXPECT_STREQ(p.req.path.data(), "/a/b");
+  EXPECT_STREQ(p.req.query.data(), "x=1");
+
+  Parsed q = parse("GET /a#f?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_EQ(q.result.status, ParseStatus::kComplete);
+  EXPECT_EQ(q.req.path, "/a");
+  EXPECT_EQ(q.req.query, "");
+  terminate_fields(q.req);
+  EXPECT_STREQ(q.req.path.data(), "/a");
+  EXPECT_STREQ(q.req.query.data(), "");
+
+  Parsed r = parse("GET http://h/p?y=2#f HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_EQ(r.result.status, ParseStatus::kComplete);
+  EXPECT_EQ(r.req.path, "/p");
+  EXPECT_EQ(r.req.query, "y=2");
+
+  EXPECT_EQ(status_of("GET #f HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET http://h#f HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+}
+
+TEST(HttpParser, UnknownMethodIs501WhateverItsTarget) {
+  EXPECT_EQ(status_of("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 501);
+  EXPECT_EQ(status_of("PROPFIND x HTTP/1.1\r\nHost: h\r\n\r\n"), 501);
+  EXPECT_EQ(status_of("GET example.com:443 HTTP/1.1\r\nHost: h\r\n\r\n"), 400);  // a method we serve
+}
+
+TEST(HttpParser, HostValueMustBeAnAuthority) {
+  auto with_host = [](const std::string& host) {
+    return status_of("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+  };
+  for (const char* bad : {"a b", "a/b", "u@h", "h?q", "h#f", "\"h\"", "h\\x", "<h>", "caf\xc3\xa9"}) {
+    EXPECT_EQ(with_host(bad), 400) << bad;
+  }
+  for (const char* good : {"", "h", "example.com:8080", "127.0.0.1", "[::1]:80", "a-b_c~d.e", "%41"}) {
+    EXPECT_EQ(with_host(good), 0) << good;
+  }
+  EXPECT_EQ(status_of("GET / HTTP/1.0\r\nHost: a b\r\n\r\n"), 400);  // checked in 1.0 too
+}
+
+namespace {
+
+// Feeds `full` to the parser one more byte at a time, carrying a ParseProgress as a
+// connection does, and checks every answer against a fresh parse of the same prefix.
+// Returns the body of the final kComplete parse ("" if none) and the final result.
+std::pair<std::string, ParseResult> parse_growing(const std::string& full, const Limits& limits) {
+  std::string buf;
+  ParsedRequest req;
+  ParseProgress progress;
+  ParseResult last;
+  for (std::size_t n = 0; n <= full.size(); ++n) {
+    // A fresh copy each time: the buffer moves, as a connection's does when it grows.
+    std::string moved = full.substr(0, n);
+    ParseResult r = parse_request(moved.data(), moved.size(), limits, req, &progress);
+    Parsed oneshot = parse(full.substr(0, n), limits);
+    EXPECT_EQ(int(r.status), int(oneshot.result.status)) << "prefix " << n;
+    EXPECT_EQ(r.error_status, oneshot.result.error_status) << "prefix " << n;
+    EXPECT_EQ(r.head_done, oneshot.result.head_done) << "prefix " << n;
+    last = r;
+    if (r.status == ParseStatus::kComplete) {
+      EXPECT_EQ(r.consumed, oneshot.result.consumed) << "prefix " << n;
+      EXPECT_EQ(req.body, oneshot.req.body) << "prefix " << n;
+      return {std::string(req.body), r};
+    }
+    if (r.status == ParseStatus::kError) return {"", r};
+  }
+  return {"", last};
+}
+
+}  // namespace
+
+TEST(HttpParser, ResumingFromProgressAnswersLikeAFreshParse) {
+  const std::string chunked = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  auto [body, r] = parse_growing(chunked + "5\r\nhello\r\n1;e=1\r\n \r\nA\r\n0123456789\r\n0\r\nT: x\r\n\r\nGET",
+                                 Limits());
+  EXPECT_EQ(r.status, ParseStatus::kComplete);
+  EXPECT_EQ(body, "hello 0123456789");
+
+  auto [cl_body, cl] = parse_growing("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\n\r\nhello world!", Limits());
+  EXPECT_EQ(cl.status, ParseStatus::kComplete);
+  EXPECT_EQ(cl_body, "hello world!");
+
+  // Errors found after some chunks were checked: the same status as a fresh parse.
+  EXPECT_EQ(parse_growing(chunked + "3\r\nabc\r\n3\r\nabcXY", Limits()).second.error_status, 400);
+  EXPECT_EQ(parse_growing(chunked + "3\r\nabc\r\n0\r\nbad trailer\r\n", Limits()).second.error_status, 400);
+  Limits small;
+  small.max_body_bytes = 8;
+  EXPECT_EQ(parse_growing(chunked + "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", small).second.error_status, 413);
+  small.max_header_bytes = 200;
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "a:\r\n";
+  EXPECT_EQ(parse_growing(chunked + "3\r\nabc\r\n0\r\n" + many, small).second.error_status, 431);
+}
+
+TEST(HttpParser, ProgressIsOnlyUsedForTheRequestItWasMadeFor) {
+  // After a complete request the caller resets the progress; a progress left from an
+  // incomplete head (body_start 0) is no resume point at all.
+  std::string text = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nab";
+  ParsedRequest req;
+  ParseProgress progress;
+  ParseResult r = parse_request(text.data(), text.size(), Limits(), req, &progress);
+  ASSERT_EQ(r.status, ParseStatus::kIncomplete);
+  EXPECT_TRUE(r.head_done);
+  EXPECT_NE(progress.body_start, 0u);
+  text += "c";
+  r = parse_request(text.data(), text.size(), Limits(), req, &progress);
+  ASSERT_EQ(r.status, ParseStatus::kComplete);
+  EXPECT_EQ(req.body, "abc");
+  EXPECT_EQ(req.path, "/x");
+  EXPECT_EQ(progress.body_start, 0u);  // complete: nothing to resume
 }

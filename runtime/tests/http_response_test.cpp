@@ -83,12 +83,23 @@ TEST(HttpResponse, StatusLinesAndBodylessStatuses) {
   EXPECT_TRUE(status_has_no_body(304));
   EXPECT_TRUE(status_has_no_body(101));
   EXPECT_FALSE(status_has_no_body(200));
+  // 205: no content, but a Content-Length of 0 (RFC 9110 §15.3.6).
+  r->set_body("ignored", "text/plain");
+  EXPECT_FALSE(status_has_no_body(205));
+  EXPECT_FALSE(status_sends_body(205));
+  EXPECT_TRUE(status_sends_body(200));
+  EXPECT_FALSE(status_sends_body(204));
+  EXPECT_NE(head_of(205, *r, true, 1).find("Content-Length: 0\r\n"), std::string::npos);
 }
 
 TEST(HttpResponse, SetHeaderValidates) {
   Ref<Response> r = cyn::make<Response>();
   EXPECT_TRUE(r->set_header("X-A", "1"));
   EXPECT_FALSE(r->set_header("X-B", "a\r\nInjected: yes"));
+  EXPECT_FALSE(r->set_header("X-B", "a\nInjected: yes"));
+  EXPECT_FALSE(r->set_header("X-B", "bell\a"));
+  EXPECT_FALSE(r->set_header("X-B", "del\x7f"));
+  EXPECT_FALSE(r->set_header("Content-Type", "text/html\r\nX-Injected: 1"));
   EXPECT_FALSE(r->set_header("Bad Name", "1"));
   EXPECT_FALSE(r->set_header("", "1"));
   EXPECT_FALSE(r->set_header("Content-Length", "5"));
@@ -103,10 +114,17 @@ TEST(HttpResponse, SetHeaderValidates) {
   std::string head = head_of(200, *r, false, 1);
   EXPECT_NE(head.find("\r\nX-A: 1\r\n\r\n"), std::string::npos);
   EXPECT_EQ(head.find("Injected"), std::string::npos);
+  EXPECT_TRUE(r->set_header("X-Tab", "a\tb"));
+  EXPECT_TRUE(r->set_header("X-Utf8", "caf\xc3\xa9"));  // obs-text is allowed
+  EXPECT_EQ(r->headers(), "X-A: 1\r\nX-Tab: a\tb\r\nX-Utf8: caf\xc3\xa9\r\n");
 }
 
 TEST(HttpResponse, BodyForms) {
   Ref<Response> r = cyn::make<Response>();
+  r->set_body(nullptr, 5, "text/plain");  // NULL data: an empty body, not a crash
+  EXPECT_EQ(r->body(), "");
+  r->append_body(nullptr, 3);
+  EXPECT_EQ(r->body(), "");
   r->set_body_int(-832040);
   EXPECT_EQ(r->body(), "-832040");
   EXPECT_EQ(r->content_type(), "text/plain");
@@ -321,6 +339,10 @@ TEST(HttpRequest, HeadersAndBody) {
   EXPECT_EQ(req->header_count(), 3u);
   EXPECT_STREQ(req->header_name(1), "X-Token");
   EXPECT_STREQ(req->header_value(2), "4");
+  EXPECT_EQ(req->header_name(3), nullptr);  // past the end: no stale field
+  EXPECT_EQ(req->header_value(3), nullptr);
+  EXPECT_EQ(req->header_name(100000), nullptr);
+  EXPECT_EQ(req->header(nullptr), nullptr);
   EXPECT_EQ(std::string(req->body(), req->body_len()), "body");
   EXPECT_EQ(req->http_minor(), 1);
   EXPECT_TRUE(req->keep_alive());

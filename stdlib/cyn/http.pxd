@@ -26,7 +26,7 @@ cdef extern from "cyn/http/server.hpp" namespace "cyn::http" nogil:
         bint keep_alive()
         const char* header(const char* name)  # case-insensitive; NULL when absent
         size_t header_count()
-        const char* header_name(size_t i)
+        const char* header_name(size_t i)     # NULL when i >= header_count()
         const char* header_value(size_t i)
         long query_int(const char* name, long dflt)   # dflt when absent or not an integer
         # Percent-decoded ('+' is a space); NULL when absent. NUL-terminated, but a value may
@@ -52,11 +52,11 @@ cdef extern from "cyn/http/server.hpp" namespace "cyn::http" nogil:
     cdef class Server nogil:
         __init__()
         bint route(const char* prefix, Handler handler)
-        void set_max_header_bytes(size_t n)
-        void set_max_uri_bytes(size_t n)
-        void set_max_body_bytes(size_t n)
-        void set_max_header_fields(size_t n)
-        void set_max_connections(size_t n)
+        void set_max_header_bytes(long long n)
+        void set_max_uri_bytes(long long n)
+        void set_max_body_bytes(long long n)
+        void set_max_header_fields(long long n)
+        void set_max_connections(long long n)
         void set_header_timeout(double seconds)
         void set_idle_timeout(double seconds)
         void set_body_timeout(double seconds)

@@ -1,6 +1,7 @@
 # distutils: language = c++
-# The Cython server of tests/http/test_handlers.py: handlers that expose what the request API
-# returns (query values with their lengths) and that answer any status.
+# The Cython server of tests/http/test_handlers.py and test_robustness.py: handlers that expose
+# what the request API returns (query values with their lengths, path and query), that answer
+# any status, and that send a large body.
 from libc.string cimport strlen
 from cyn.http cimport Server, Request, Response
 
@@ -57,12 +58,61 @@ cdef int any_status(Request req, Response resp) noexcept nogil:
         return 0
     return s
 
-def run(port, host="127.0.0.1", threads=2):
+cdef int target(Request req, Response resp) noexcept nogil:
+    # `path|query`, as the handler sees them.
+    resp.set_body(req.path(), b"text/plain")
+    resp.append_body(b"|", 1)
+    resp.append_body(req.query_string(), strlen(req.query_string()))
+    return 200
+
+cdef int big(Request req, Response resp) noexcept nogil:
+    # ?n=BYTES of a repeating alphabet, so that a client can check every byte.
+    cdef long n = req.query_int(b"n", 0)
+    cdef char line[26]
+    cdef long i
+    for i in range(26):
+        line[i] = <char>(97 + i)
+    resp.set_body(b"", b"text/plain")
+    while n > 0:
+        resp.append_body(line, 26 if n >= 26 else n)
+        n -= 26
+    return 200
+
+def run(port, host="127.0.0.1", threads=2, limits=None):
+    # `limits`: {"max_body": n, "idle_timeout": s, ...}, passed to the setters as C values
+    # (negative ones included: the server ignores them).
     cdef bytes host_b = host.encode()
     cdef const char* c_host = host_b
     cdef int c_port = port, c_threads = threads
+    cdef long long count
+    cdef double seconds
     server = Server()
     server.route(b"/q", query_values)
     server.route(b"/status", any_status)
+    server.route(b"/target", target)
+    server.route(b"/big", big)
+    for name, value in (limits or {}).items():
+        if name in ("idle_timeout", "header_timeout", "body_timeout"):
+            seconds = value
+            if name == "idle_timeout":
+                server.set_idle_timeout(seconds)
+            elif name == "header_timeout":
+                server.set_header_timeout(seconds)
+            else:
+                server.set_body_timeout(seconds)
+        else:
+            count = value
+            if name == "max_body":
+                server.set_max_body_bytes(count)
+            elif name == "max_header":
+                server.set_max_header_bytes(count)
+            elif name == "max_uri":
+                server.set_max_uri_bytes(count)
+            elif name == "max_fields":
+                server.set_max_header_fields(count)
+            elif name == "max_connections":
+                server.set_max_connections(count)
+            else:
+                raise ValueError(name)
     with nogil:
         server.serve(c_host, c_port, c_threads)

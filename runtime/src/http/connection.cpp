@@ -15,6 +15,9 @@ namespace {
 // straight from the Response instead of being copied.
 constexpr std::size_t kBatchBytes = 64 * 1024;
 constexpr std::size_t kCopyBodyBelow = 16 * 1024;
+// A big body goes out in slices of this size, each with the idle timeout: a slow client
+// that keeps reading gets all of it, one that stops reading is cut off.
+constexpr std::size_t kWriteSlice = 256 * 1024;
 constexpr std::size_t kInitialReadBuffer = 4096;
 // Buffers that grew for one big request are trimmed back to this afterwards.
 constexpr std::size_t kKeepBuffer = 64 * 1024;
@@ -45,6 +48,7 @@ struct Session {
   ByteBuffer out;
   Ref<Request> req = make<Request>();
   Ref<Response> resp = make<Response>();
+  ParseProgress progress{};  // the pending request's head and checked body bytes
   std::uint64_t served = 0;
 
   bool stopping() const { return config.stopping && config.stopping->load(std::memory_order_acquire); }
@@ -76,8 +80,9 @@ struct Session {
       if (status == 0) status = resp->status();
       // The handler's status is the final response: a 1xx there would be read by the client
       // as an interim response, the next response taken for this one's (pipelining out of
-      // step). Interim responses are the server's (100 Continue); a 1xx here is a 500.
-      if (status < 200 || status > 999) {
+      // step). Interim responses are the server's (100 Continue); a 1xx here is a 500. Codes
+      // above 599 are not HTTP (RFC 9110 §15: clients treat them as 5xx): a 500 as well.
+      if (status < 200 || status > 599) {
         resp->reset();
         status = 500;
         resp->set_body("Internal Server Error\n", "text/plain");
@@ -86,36 +91,55 @@ struct Session {
     ++served;
     const bool keep = rq.keep_alive() && !resp->wants_close() && !stopping();
     append_response_head(out, status, *resp, keep, rq.http_minor());
-    if (rq.method_id() != Method::kHead && !status_has_no_body(status)) {
+    if (rq.method_id() != Method::kHead && status_sends_body(status)) {
       std::string_view body = resp->body();
       if (body.size() < kCopyBodyBelow) {
         out.append(body);
       } else {
-        iovec iov[2] = {{out.data(), out.size()}, {const_cast<char*>(body.data()), body.size()}};
-        long n = io.writev_all(fd, iov, 2, limits.idle_timeout_ns);
-        out.clear();
+        if (!write_with_body(body)) *write_failed = true;
         resp->trim(kKeepBuffer);
-        if (n < 0) *write_failed = true;
       }
     }
     if (out.size() >= kBatchBytes && !flush()) *write_failed = true;
     return keep;
   }
 
+  // Writes what is batched in `out`, then `body`, slice by slice: the timeout bounds each
+  // slice (a client that stops reading), not the whole body (a slow client still reading).
+  bool write_with_body(std::string_view body) {
+    std::size_t first = body.size() < kWriteSlice ? body.size() : kWriteSlice;
+    iovec iov[2] = {{out.data(), out.size()}, {const_cast<char*>(body.data()), first}};
+    long n = io.writev_all(fd, iov, 2, limits.idle_timeout_ns);
+    out.clear();
+    if (n < 0) return false;
+    for (std::size_t at = first; at < body.size(); at += kWriteSlice) {
+      std::size_t len = body.size() - at < kWriteSlice ? body.size() - at : kWriteSlice;
+      if (io.write_all(fd, body.data() + at, len, limits.idle_timeout_ns) < 0) return false;
+    }
+    return true;
+  }
+
   void run() {
     in.reserve(kInitialReadBuffer);
     std::int64_t head_deadline = 0;  // set while a request's head is partly received
     std::int64_t body_deadline = 0;  // set while its body is partly received
-    bool socket_may_have_more = true;  // a new connection's request may already be there
-    bool continue_sent = false;        // "100 Continue" already sent for the pending request
+    bool continue_wanted = false;  // the pending request asked for "100 Continue"...
+    bool continue_sent = false;    // ...and got it
     for (;;) {
       // Serve every complete request already buffered, in order.
       std::size_t pos = 0;
       bool close_after = false, write_failed = false;
       ParseResult r;
       while (pos < in.size()) {
-        r = parse_request(in.data() + pos, in.size() - pos, limits, req->parsed());
-        if (r.status == ParseStatus::kIncomplete) break;
+        const bool head_known = progress.body_start != 0;
+        r = parse_request(in.data() + pos, in.size() - pos, limits, req->parsed(), &progress);
+        if (r.status == ParseStatus::kIncomplete) {
+          // The call that accepts the head is the one whose parsed fields are current (the
+          // buffer may move before the next): read Expect now.
+          if (r.head_done && !head_known) continue_wanted = expects_continue(req->parsed());
+          break;
+        }
+        progress.reset();
         if (r.status == ParseStatus::kError) {
           append_error_response(out, r.error_status);
           close_after = true;
@@ -125,7 +149,7 @@ struct Session {
         pos += r.consumed;
         head_deadline = 0;
         body_deadline = 0;
-        continue_sent = false;
+        continue_wanted = continue_sent = false;
         if (!keep || write_failed) {
           close_after = true;
           break;
@@ -154,13 +178,13 @@ struct Session {
           break;
         }
         if (timeout > limits.header_timeout_ns) timeout = limits.header_timeout_ns;
-        in.reserve(r.need);
-        if (!continue_sent && expects_continue(req->parsed())) {
+        if (continue_wanted && !continue_sent) {
           // RFC 9110 §10.1.1: the client waits for this before sending the body.
           out.append("HTTP/1.1 100 Continue\r\n\r\n");
           if (!flush()) break;
           continue_sent = true;
         }
+        in.reserve(r.need);
       } else {
         std::int64_t now = now_ns();
         if (head_deadline == 0) head_deadline = now + limits.header_timeout_ns;
@@ -171,17 +195,11 @@ struct Session {
         }
       }
       if (in.tail_room() < 1024) in.reserve_more(in.capacity());  // doubles
-      // A read that returned less than it could means the socket was drained then; new
-      // bytes will raise a fresh edge in the netpoller, so wait for it first rather than
-      // spend a system call on a read that says EAGAIN (one per request otherwise).
-      const std::size_t room = in.tail_room();
-      long n;
-      if (!socket_may_have_more) {
-        n = io.wait_readable(fd, timeout);
-        if (n == 0) n = io.read(fd, in.tail(), in.tail_room(), timeout);
-      } else {
-        n = io.read(fd, in.tail(), in.tail_room(), timeout);
-      }
+      // Always a read, never a wait for readiness first: after a read that returned less
+      // than it could, the client's FIN may already be queued behind the data, and its
+      // readiness edge was the one that woke us for the data (no new edge comes). Only a
+      // read sees that end of stream.
+      long n = io.read(fd, in.tail(), in.tail_room(), timeout);
       if (control != nullptr && in.empty()) {
         // Bytes (or EOF) arrived for an idle connection: claim it back from the stopper.
         int idle = ConnectionControl::kIdle;
@@ -194,7 +212,6 @@ struct Session {
       if (n <= 0) break;  // EOF or error
       if (in.empty()) head_deadline = now_ns() + limits.header_timeout_ns;
       in.commit(std::size_t(n));
-      socket_may_have_more = std::size_t(n) == room;
     }
   }
 

@@ -97,17 +97,32 @@ ParseResult incomplete(std::size_t need) {
   return r;
 }
 
-// Walks a chunked body starting at buf[start]. Returns the offset just past the trailer
-// section when complete, 0 when more bytes are needed, or -status on error. With `decode`,
-// chunk data is moved down to buf[start, start + *body_len).
-long scan_chunked(char* buf, std::size_t len, std::size_t start, const Limits& limits, bool decode,
-                  std::size_t* body_len) {
-  constexpr std::size_t kMaxChunkLine = 1024;  // size + extensions; generous, bounded
-  std::size_t p = start;
-  std::size_t out = start;
+// Where a scan of a chunked body stopped for lack of bytes: the start of the chunk-size line
+// it was in (or whose data it waited for; for the trailer section, the last-chunk line), and
+// the body bytes before that line. Scanning again from there gives the same answer as from
+// the start of the body.
+struct ChunkResume {
+  std::size_t line = 0;
   std::uint64_t total = 0;
+};
+
+// Walks a chunked body from buf[from] (the start of a chunk-size line; `total` body bytes
+// before it), the body itself starting at buf[start]. Returns the offset just past the trailer
+// section when complete, 0 when more bytes are needed (*resume then says where to go on), or
+// -status on error. With `decode` (which needs from == start), chunk data is moved down to
+// buf[start, start + *body_len).
+long scan_chunked(char* buf, std::size_t len, std::size_t start, std::size_t from, std::uint64_t total,
+                  const Limits& limits, bool decode, std::size_t* body_len, ChunkResume* resume) {
+  constexpr std::size_t kMaxChunkLine = 1024;  // size + extensions; generous, bounded
+  std::size_t p = from;
+  std::size_t out = start;
+  std::size_t line = p;
+  auto need_more = [&]() -> long {
+    if (resume != nullptr) *resume = ChunkResume{line, total};
+    return 0;
+  };
   for (;;) {
-    std::size_t line = p;
+    line = p;
     std::uint64_t size = 0;
     bool too_big = false;
     while (p < len && hex_value(buf[p]) >= 0) {
@@ -115,57 +130,76 @@ long scan_chunked(char* buf, std::size_t len, std::size_t start, const Limits& l
       else size = size * 16 + std::uint64_t(hex_value(buf[p]));
       if (++p - line > kMaxChunkLine) return -400;
     }
-    if (p >= len) return 0;
+    if (p >= len) return need_more();
     if (p == line) return -400;  // no hex digit
     if (too_big || size > limits.max_body_bytes) return -413;
-    // chunk-ext: BWS ";" ... up to CR; validated as field characters.
-    while (p < len && is_ows(buf[p])) ++p;
-    if (p < len && buf[p] == ';') {
+    // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace after the
+    // size only before a ';' ("5 \r\n" is malformed, and parsers that disagree on it are a
+    // smuggling vector). The extensions are validated as field characters and ignored.
+    std::size_t before_ws = p;
+    while (p < len && is_ows(buf[p])) {
+      if (++p - line > kMaxChunkLine) return -400;
+    }
+    if (p >= len) return need_more();
+    if (p != before_ws && buf[p] != ';') return -400;
+    if (buf[p] == ';') {
       while (p < len && buf[p] != '\r') {
         if (!is_field(buf[p])) return -400;
         if (++p - line > kMaxChunkLine) return -400;
       }
     }
-    if (p >= len) return 0;
+    if (p >= len) return need_more();
     if (buf[p] != '\r') return -400;
-    if (p + 1 >= len) return 0;
+    if (p + 1 >= len) return need_more();
     if (buf[p + 1] != '\n') return -400;
     p += 2;
     if (size == 0) break;
-    total += size;
-    if (total > limits.max_body_bytes) return -413;
-    if (len - p < size + 2) return 0;
+    if (total + size > limits.max_body_bytes) return -413;
+    if (len - p < size + 2) return need_more();
     if (buf[p + size] != '\r' || buf[p + size + 1] != '\n') return -400;
     if (decode) std::memmove(buf + out, buf + p, size);
+    total += size;
     out += size;
     p += size + 2;
   }
-  // Trailer section: field lines (validated, then ignored) up to an empty line.
+  // Trailer section: field lines (validated, then ignored) up to an empty line, bounded like
+  // a header block (resuming re-reads it from the last-chunk line: the bound keeps that cheap).
   std::size_t trailers = p;
   for (;;) {
-    if (p >= len) return 0;
+    if (p - trailers > limits.max_header_bytes) return -431;
+    if (p >= len) return need_more();
     if (buf[p] == '\r') {
-      if (p + 1 >= len) return 0;
+      if (p + 1 >= len) return need_more();
       if (buf[p + 1] != '\n') return -400;
       p += 2;
       break;
     }
     std::size_t name = p;
     while (p < len && is_tchar(buf[p])) ++p;
-    if (p >= len) return (p - trailers > limits.max_header_bytes) ? -431 : 0;
+    if (p >= len) return (p - trailers > limits.max_header_bytes) ? -431 : need_more();
     if (p == name || buf[p] != ':') return -400;
     ++p;
     while (p < len && is_field(buf[p])) {
       if (++p - trailers > limits.max_header_bytes) return -431;
     }
-    if (p >= len) return 0;
+    if (p >= len) return need_more();
     if (buf[p] != '\r') return -400;
-    if (p + 1 >= len) return 0;
+    if (p + 1 >= len) return need_more();
     if (buf[p + 1] != '\n') return -400;
     p += 2;
   }
   *body_len = total;
   return long(p);
+}
+
+// A Host field value (RFC 9110 §7.2: uri-host [ ":" port ]): reg-name, IPv4 or IP-literal
+// characters and an optional port. Empty is allowed (a request target without authority).
+bool valid_host(std::string_view host) {
+  for (char c : host) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::string_view("-._~%!$&'()*+,;=:[]").find(c) == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 // Status for a head that is not complete yet: too big already, a bare LF, or wait.
@@ -186,6 +220,39 @@ ParseResult check_incomplete_head(const char* buf, std::size_t len, const Limits
   return incomplete(len + 1);
 }
 
+// For a request whose head an earlier call accepted (see ParseProgress): checks only the body
+// bytes not seen yet. Returns kComplete when the body is all there (the caller then parses
+// the whole request once more), else kIncomplete or kError as a full parse would.
+ParseResult resume_body(char* buf, std::size_t len, const Limits& limits, ParseProgress& progress) {
+  if (!progress.chunked) {
+    if (len < progress.body_end) {
+      ParseResult r = incomplete(progress.body_end);
+      r.head_done = true;
+      return r;
+    }
+    ParseResult r;
+    r.status = ParseStatus::kComplete;
+    return r;
+  }
+  std::size_t body_len = 0;
+  ChunkResume resume;
+  long done = scan_chunked(buf, len, progress.body_start, progress.chunk_line, progress.chunk_total, limits,
+                           /*decode=*/false, &body_len, &resume);
+  if (done < 0) return error(int(-done));
+  if (done == 0) {
+    // Framing may add overhead to the body, but not without bound.
+    if (len - progress.body_start > 2 * limits.max_body_bytes + 65536) return error(413);
+    progress.chunk_line = resume.line;
+    progress.chunk_total = resume.total;
+    ParseResult r = incomplete(len + 1);
+    r.head_done = true;
+    return r;
+  }
+  ParseResult r;
+  r.status = ParseStatus::kComplete;
+  return r;
+}
+
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
@@ -203,7 +270,13 @@ const HeaderField* ParsedRequest::find_header(std::string_view name) const noexc
   return nullptr;
 }
 
-ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, ParsedRequest& out) noexcept {
+ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, ParsedRequest& out,
+                          ParseProgress* progress) noexcept {
+  if (progress != nullptr && progress->body_start != 0 && progress->body_start <= len) {
+    ParseResult r = resume_body(buf, len, limits, *progress);
+    if (r.status != ParseStatus::kComplete) return r;
+    progress->reset();  // the body is complete: parse it all, once
+  }
   // RFC 9112 §2.2: a server SHOULD ignore empty lines received before the request line
   // (clients sometimes send a CRLF after a POST body).
   std::size_t skip = 0;
@@ -232,6 +305,8 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
   while (is_tchar(*p)) ++p;
   if (p == m || *p != ' ') return error(400);
   out.method = std::string_view(m, std::size_t(p - m));
+  bool known_method = false;
+  out.method_id = method_of(out.method, &known_method);
   ++p;
   const char* t = p;
   while (is_target(*p)) ++p;
@@ -248,20 +323,25 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
   p += 10;
 
   // Split the target into path and query. Origin-form "/p?q", asterisk-form "*" (OPTIONS
-  // only), absolute-form "http://host/p?q" (the path is taken from it).
-  std::string_view target = out.target;
+  // only), absolute-form "http://host/p?q" (the path is taken from it). A fragment is cut
+  // off: it names a part of the response for the client, not a resource (RFC 9110 §4.2.5).
+  // A method we do not implement is a 501 whatever its target (CONNECT's authority-form
+  // included), so a target we cannot split is a 400 only for the methods we serve.
+  const int bad_target = known_method ? 400 : 501;
+  std::string_view target = out.target.substr(0, out.target.find('#'));
+  if (target.empty()) return error(bad_target);
   if (target.front() != '/' && target != "*") {
     std::size_t scheme = target.find("://");
-    if (scheme == std::string_view::npos || scheme == 0) return error(400);
+    if (scheme == std::string_view::npos || scheme == 0) return error(bad_target);
     for (std::size_t i = 0; i < scheme; ++i) {
       char c = target[i];
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                 (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-      if (!ok) return error(400);
+      if (!ok) return error(bad_target);
     }
     std::string_view rest = target.substr(scheme + 3);
     std::size_t slash = rest.find_first_of("/?");
-    if (slash == 0) return error(400);  // no authority
+    if (slash == 0) return error(bad_target);  // no authority
     target = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   }
   std::size_t qmark = target.find('?');
@@ -273,10 +353,13 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
     out.query = target.substr(qmark + 1);
   }
   if (out.path.empty()) out.path = std::string_view(kRootPath, 1);
+  // "http://host" has neither: the empty query sits at the end of the target, whose next
+  // byte (SP) terminate_fields() may overwrite.
   if (target.empty()) out.query = std::string_view(out.target.data() + out.target.size(), 0);
 
   // field-line = field-name ":" OWS field-value OWS CRLF
   int host_count = 0;
+  bool host_invalid = false;
   bool has_te = false, te_chunked_only = true;
   std::size_t te_codings = 0;
   bool conn_close = false, conn_keep_alive = false;
@@ -306,8 +389,9 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
     switch (lower(name[0])) {
       case 'c':
         if (iequals(name, "content-length")) {
-          if (value.empty()) cl_error = true;
+          int elements = 0;
           for_each_element(value, [&](std::string_view e) {
+            ++elements;
             std::int64_t n = 0;
             for (char c : e) {
               if (c < '0' || c > '9') { cl_error = true; return; }
@@ -317,6 +401,7 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
             if (content_length >= 0 && n != content_length && !cl_too_big) cl_error = true;
             content_length = n;
           });
+          if (elements == 0) cl_error = true;  // "", "," or ", ,": a length that says nothing
         } else if (iequals(name, "connection")) {
           for_each_element(value, [&](std::string_view e) {
             if (iequals(e, "close")) conn_close = true;
@@ -334,7 +419,10 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
         }
         break;
       case 'h':
-        if (iequals(name, "host")) ++host_count;
+        if (iequals(name, "host")) {
+          ++host_count;
+          if (!valid_host(value)) host_invalid = true;
+        }
         break;
     }
   }
@@ -347,10 +435,8 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
   if (has_te && out.minor_version == 0) return error(400);
   if (has_te && (te_codings != 1 || !te_chunked_only)) return error(501);
   if (out.minor_version == 1 && host_count != 1) return error(400);
-  if (host_count > 1) return error(400);
-  bool known = false;
-  out.method_id = method_of(out.method, &known);
-  if (!known) return error(501);
+  if (host_count > 1 || host_invalid) return error(400);
+  if (!known_method) return error(501);
   if (out.target == "*" && out.method_id != Method::kOptions) return error(400);
   if (cl_too_big || (content_length >= 0 && std::uint64_t(content_length) > limits.max_body_bytes)) {
     return error(413);
@@ -364,6 +450,11 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
   if (content_length > 0) {
     std::size_t total = body_start + std::size_t(content_length);
     if (len < total) {
+      if (progress != nullptr) {
+        progress->body_start = body_start;
+        progress->chunked = false;
+        progress->body_end = total;
+      }
       ParseResult r = incomplete(total);
       r.head_done = true;
       return r;
@@ -372,16 +463,23 @@ ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, Pars
     r.consumed = total;
   } else if (has_te) {
     std::size_t body_len = 0;
-    long done = scan_chunked(buf, len, body_start, limits, /*decode=*/false, &body_len);
+    ChunkResume resume;
+    long done = scan_chunked(buf, len, body_start, body_start, 0, limits, /*decode=*/false, &body_len, &resume);
     if (done < 0) return error(int(-done));
     if (done == 0) {
       // Framing may add overhead to the body, but not without bound.
       if (len - body_start > 2 * limits.max_body_bytes + 65536) return error(413);
+      if (progress != nullptr) {
+        progress->body_start = body_start;
+        progress->chunked = true;
+        progress->chunk_line = resume.line;
+        progress->chunk_total = resume.total;
+      }
       ParseResult r = incomplete(len + 1);
       r.head_done = true;
       return r;
     }
-    scan_chunked(buf, len, body_start, limits, /*decode=*/true, &body_len);
+    scan_chunked(buf, len, body_start, body_start, 0, limits, /*decode=*/true, &body_len, nullptr);
     out.body = std::string_view(buf + body_start, body_len);
     r.consumed = std::size_t(done);
   } else {

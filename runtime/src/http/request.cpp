@@ -54,6 +54,7 @@ std::string_view read_field(const char*& p) noexcept {
 }  // namespace
 
 const char* Request::header(const char* name) const noexcept {
+  if (name == nullptr) return nullptr;
   const HeaderField* f = parsed_.find_header(name);
   return f ? f->value.data() : nullptr;
 }

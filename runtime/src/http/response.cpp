@@ -19,6 +19,16 @@ bool is_token(const char* s) {
   return true;
 }
 
+// A field value we may send (RFC 9110 §5.5): no control characters but HTAB. CR and LF would
+// split the head (response splitting); the others are invalid and clients reject them.
+bool is_field_value(const char* s) {
+  for (; *s; ++s) {
+    unsigned char c = static_cast<unsigned char>(*s);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
 // Status line prefix "HTTP/1.1 200 OK\r\n" for the codes handlers use most, precomputed.
 void append_status_line(ByteBuffer& out, int status) {
   if (status == 200) {
@@ -40,11 +50,13 @@ void Response::set_body(const char* data, const char* content_type) {
 
 void Response::set_body(const char* data, std::size_t len, const char* content_type) {
   body_.clear();
-  body_.append(data, len);
+  if (data != nullptr) body_.append(data, len);  // NULL: an empty body, whatever `len` says
   set_content_type(content_type);
 }
 
-void Response::append_body(const char* data, std::size_t len) { body_.append(data, len); }
+void Response::append_body(const char* data, std::size_t len) {
+  if (data != nullptr) body_.append(data, len);
+}
 
 void Response::set_body_int(long value) {
   body_.clear();
@@ -54,18 +66,12 @@ void Response::set_body_int(long value) {
 
 void Response::set_content_type(const char* content_type) {
   content_type_.clear();
-  if (content_type == nullptr) return;
-  for (const char* p = content_type; *p; ++p) {
-    if (*p == '\r' || *p == '\n') return;  // would split the head: refuse
-  }
+  if (content_type == nullptr || !is_field_value(content_type)) return;  // refused: none
   content_type_.append(std::string_view(content_type));
 }
 
 bool Response::set_header(const char* name, const char* value) {
-  if (name == nullptr || value == nullptr || !is_token(name)) return false;
-  for (const char* p = value; *p; ++p) {
-    if (*p == '\r' || *p == '\n') return false;
-  }
+  if (name == nullptr || value == nullptr || !is_token(name) || !is_field_value(value)) return false;
   std::string_view n(name);
   if (iequals(n, "content-length") || iequals(n, "transfer-encoding") || iequals(n, "date") ||
       iequals(n, "server")) {
@@ -90,6 +96,8 @@ bool status_has_no_body(int status) noexcept {
   return status < 200 || status == 204 || status == 304;
 }
 
+bool status_sends_body(int status) noexcept { return !status_has_no_body(status) && status != 205; }
+
 void append_response_head(ByteBuffer& out, int status, const Response& resp, bool keep_alive,
                           int client_minor) {
   out.reserve_more(160 + resp.content_type().size() + resp.headers().size());
@@ -105,7 +113,7 @@ void append_response_head(ByteBuffer& out, int status, const Response& resp, boo
   // we do not know, so it is left out too.
   if (!status_has_no_body(status)) {
     out.append("Content-Length: ");
-    out.append_decimal(std::int64_t(resp.body().size()));
+    out.append_decimal(status_sends_body(status) ? std::int64_t(resp.body().size()) : 0);
     out.append("\r\n");
   }
   if (!keep_alive) {

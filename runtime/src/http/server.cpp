@@ -32,9 +32,12 @@ constexpr std::int64_t kAcceptPollNs = 250'000'000;
 // A connection over max_connections gets a 503 and at most this long before it is closed.
 constexpr std::int64_t kRejectLingerNs = 500'000'000;
 
-constexpr char k503[] =
-    "HTTP/1.1 503 Service Unavailable\r\nServer: cyn\r\nContent-Type: text/plain\r\n"
-    "Content-Length: 20\r\nConnection: close\r\n\r\nService Unavailable\n";
+// Timeouts are kept in nanoseconds (int64): longer ones than this are clamped, not wrapped.
+constexpr double kMaxTimeoutSeconds = 1e9;
+
+std::int64_t timeout_ns(double seconds) {
+  return std::int64_t((seconds < kMaxTimeoutSeconds ? seconds : kMaxTimeoutSeconds) * 1e9);
+}
 
 // The write end of the self-pipe of the server that is serving (one per process), read by
 // the signal handler: an atomic int is async-signal-safe to load.
@@ -101,8 +104,7 @@ int probe_port_free(const char* host, int port) {
 }
 
 #if CYN_HTTP_HAVE_NETPOLL
-int wait_readable(int fd, std::int64_t timeout_ns) { return cyn::net::wait_fd(fd, false, timeout_ns); }
-const ConnectionIo kNetIo{&cyn::net::read, &wait_readable, &cyn::net::write_all, &cyn::net::writev_all};
+const ConnectionIo kNetIo{&cyn::net::read, &cyn::net::write_all, &cyn::net::writev_all};
 #endif
 
 }  // namespace
@@ -116,29 +118,30 @@ bool Server::route(const char* prefix, Handler handler) {
   return router_.add(prefix, handler);
 }
 
-void Server::set_max_header_bytes(std::size_t n) {
-  if (n > 0) limits_.max_header_bytes = n;
+void Server::set_max_header_bytes(long long n) {
+  if (n > 0) limits_.max_header_bytes = std::size_t(n);
 }
-void Server::set_max_uri_bytes(std::size_t n) {
-  if (n > 0) limits_.max_uri_bytes = n;
+void Server::set_max_uri_bytes(long long n) {
+  if (n > 0) limits_.max_uri_bytes = std::size_t(n);
 }
-void Server::set_max_body_bytes(std::size_t n) {
-  if (n > 0) limits_.max_body_bytes = n;
+void Server::set_max_body_bytes(long long n) {
+  if (n > 0) limits_.max_body_bytes = std::size_t(n);
 }
-void Server::set_max_header_fields(std::size_t n) {
-  if (n > 0) limits_.max_header_fields = n < kMaxHeaderFields ? n : kMaxHeaderFields;
+void Server::set_max_header_fields(long long n) {
+  if (n > 0) limits_.max_header_fields = std::size_t(n) < kMaxHeaderFields ? std::size_t(n) : kMaxHeaderFields;
 }
-void Server::set_max_connections(std::size_t n) {
-  if (n > 0) limits_.max_connections = n;
+void Server::set_max_connections(long long n) {
+  if (n > 0) limits_.max_connections = std::size_t(n);
 }
+// `seconds > 0` is false for NaN too: ignored like a negative value.
 void Server::set_header_timeout(double seconds) {
-  if (seconds > 0) limits_.header_timeout_ns = std::int64_t(seconds * 1e9);
+  if (seconds > 0) limits_.header_timeout_ns = timeout_ns(seconds);
 }
 void Server::set_body_timeout(double seconds) {
-  if (seconds > 0) limits_.body_timeout_ns = std::int64_t(seconds * 1e9);
+  if (seconds > 0) limits_.body_timeout_ns = timeout_ns(seconds);
 }
 void Server::set_idle_timeout(double seconds) {
-  if (seconds > 0) limits_.idle_timeout_ns = std::int64_t(seconds * 1e9);
+  if (seconds > 0) limits_.idle_timeout_ns = timeout_ns(seconds);
 }
 
 void Server::stop() noexcept {
@@ -187,7 +190,11 @@ void Server::connection_main(Server* self, int fd) {
 }
 
 void Server::reject_main(Server* self, int fd) {
-  cyn::net::write_all(fd, k503, sizeof k503 - 1, kRejectLingerNs);
+  {
+    ByteBuffer out;  // the same error response as the connections' (Date included)
+    append_error_response(out, 503);
+    cyn::net::write_all(fd, out.data(), out.size(), kRejectLingerNs);
+  }
   // Lingering close (see connection.cpp): read the request the client already sent, so
   // closing does not reset the connection under the 503.
   ::shutdown(fd, SHUT_WR);

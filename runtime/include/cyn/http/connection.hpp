@@ -32,9 +32,6 @@ namespace cyn::http {
 // on timeout: exactly the signatures of cyn::net.
 struct ConnectionIo {
   long (*read)(int fd, void* buf, std::size_t n, std::int64_t timeout_ns);
-  // Waits until `fd` is readable (0) or fails (-errno, -ETIMEDOUT). Lets the loop skip a read
-  // that would only say EAGAIN: see Session::run.
-  int (*wait_readable)(int fd, std::int64_t timeout_ns);
   long (*write_all)(int fd, const void* buf, std::size_t n, std::int64_t timeout_ns);
   long (*writev_all)(int fd, const struct iovec* iov, int iovcnt, std::int64_t timeout_ns);
 };

@@ -25,11 +25,17 @@
 // - Content-Length and Transfer-Encoding together is a 400. Repeated Content-Length fields
 //   (or a comma list) are accepted when all values are equal, else 400. A non-decimal or
 //   negative length is a 400; one above max_body_bytes is a 413.
+// - A Content-Length field without any value ("", ",") is a 400, like a non-decimal one.
 // - Transfer-Encoding other than exactly "chunked" is a 501; Transfer-Encoding in an
 //   HTTP/1.0 request is a 400. Chunk sizes above max_body_bytes, or a body summing above
-//   it, are a 413.
-// - HTTP/1.1 requests need exactly one Host field (400 otherwise).
-// - Methods GET HEAD POST PUT DELETE OPTIONS PATCH are served; any other token is a 501.
+//   it, are a 413. A chunk-size line is hex digits, then optionally BWS ";" extensions:
+//   whitespace not followed by an extension is a 400.
+// - HTTP/1.1 requests need exactly one Host field (400 otherwise), and a Host value must be
+//   a URI authority's host[:port] (no whitespace, '/', '?', '#', '@', ...; 400 otherwise).
+// - A fragment ("#...") in the target is not part of the request (RFC 9110 §4.2.5: clients do
+//   not send one): path and query end before it.
+// - Methods GET HEAD POST PUT DELETE OPTIONS PATCH are served; any other token is a 501,
+//   whatever its target looks like (CONNECT host:443 included).
 // - HTTP/1.x with x > 1 is handled as 1.1; any other major version is a 505.
 //
 // Invariants of a kComplete result: every string_view points into the buffer given to the
@@ -97,10 +103,30 @@ struct ParseResult {
   bool head_done = false;
 };
 
+// What a connection keeps between the calls of parse_request for one request whose head is
+// accepted but whose body has not all arrived: the next call then checks only the body bytes
+// it has not seen (the chunks already checked are not walked again), so a body that trickles
+// in costs time linear in its size, not quadratic. The head is parsed again, once, by the
+// call that finds the body complete. The caller promises to pass the same request's bytes
+// again, unchanged and at the same offsets from the start of `buf` (the buffer itself may
+// move), and resets it when a request completes or fails.
+struct ParseProgress {
+  std::size_t body_start = 0;     // 0: no accepted head yet (a head is never empty)
+  bool chunked = false;
+  std::size_t body_end = 0;       // Content-Length: where the body ends
+  std::size_t chunk_line = 0;     // chunked: the first chunk-size line not yet complete
+  std::uint64_t chunk_total = 0;  // chunked: body bytes of the chunks before it
+  void reset() noexcept { *this = ParseProgress(); }
+};
+
 // Parses one request at the start of buf[0, len). `buf` is written to only for a kComplete
 // chunked request (decoded in place). A call is pure otherwise: calling again with the same
-// bytes plus more gives the same answer as one call with all of them.
-ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, ParsedRequest& out) noexcept;
+// bytes plus more gives the same answer as one call with all of them, with or without a
+// `progress` carried from call to call (see ParseProgress). For a kIncomplete result with
+// head_done set, `out` holds the head only when this very call parsed it (a call that resumed
+// from `progress` leaves `out` as it was).
+ParseResult parse_request(char* buf, std::size_t len, const Limits& limits, ParsedRequest& out,
+                          ParseProgress* progress = nullptr) noexcept;
 
 // Writes a NUL just after method, path, query and every header name and value of a
 // kComplete request, turning the views into C strings. Those bytes are delimiters of the

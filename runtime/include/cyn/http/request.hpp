@@ -39,11 +39,17 @@ class Request : public Object {
   int http_minor() const noexcept { return parsed_.minor_version; }
   bool keep_alive() const noexcept { return parsed_.keep_alive; }
 
-  // The first value of header `name` (case-insensitive), or nullptr.
+  // The first value of header `name` (case-insensitive), or nullptr (also for a null name).
   const char* header(const char* name) const noexcept;
   std::size_t header_count() const noexcept { return parsed_.header_count; }
-  const char* header_name(std::size_t i) const noexcept { return parsed_.headers[i].name.data(); }
-  const char* header_value(std::size_t i) const noexcept { return parsed_.headers[i].value.data(); }
+  // Field i in the order sent; nullptr when i >= header_count() (the table's other slots hold
+  // fields of earlier requests, or nothing).
+  const char* header_name(std::size_t i) const noexcept {
+    return i < parsed_.header_count ? parsed_.headers[i].name.data() : nullptr;
+  }
+  const char* header_value(std::size_t i) const noexcept {
+    return i < parsed_.header_count ? parsed_.headers[i].value.data() : nullptr;
+  }
 
   // Query parameter `name` as an integer: optional '-' then decimal digits, nothing else;
   // `dflt` when absent, malformed or out of range of long.

@@ -15,8 +15,8 @@
 // In Cython: `resp.set_body(b"Hello, World!", b"text/plain")`, `resp.set_body_int(n)`.
 //
 // Invariant: headers() holds complete "Name: value\r\n" lines whose names are tokens and
-// whose values contain no CR, LF or NUL (set_header refuses anything else), so a handler
-// cannot split the response.
+// whose values contain no control character but HTAB (set_header refuses anything else), so
+// a handler cannot split the response or send a field clients reject.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +47,8 @@ class Response : public Object {
   void set_content_type(const char* content_type);
 
   // Adds a header line. Returns false (and adds nothing) for a name that is not a token, a
-  // value with CR/LF/NUL, or a field the server owns (Content-Length, Transfer-Encoding,
+  // value with a control character other than HTAB (CR/LF would split the response), or a
+  // field the server owns (Content-Length, Transfer-Encoding,
   // Date, Server). "Connection: close" is honoured: the connection closes after this
   // response.
   bool set_header(const char* name, const char* value);
@@ -80,12 +81,15 @@ class Response : public Object {
 
 // Appends a response head to `out`: status line, Date, Server, Content-Type, Content-Length,
 // Connection (close when !keep_alive; keep-alive for an HTTP/1.0 client that keeps it), the
-// response's own headers and the blank line. 1xx/204/304 carry no Content-Length.
+// response's own headers and the blank line. 1xx/204/304 carry no Content-Length; 205 says 0.
 void append_response_head(ByteBuffer& out, int status, const Response& resp, bool keep_alive,
                           int client_minor);
 
-// True when a response with this status and request method carries no body bytes.
+// True for the statuses whose responses have no body and no Content-Length (1xx, 204, 304).
 bool status_has_no_body(int status) noexcept;
+// True when a response with this status sends the handler's body: not for the statuses
+// above, nor for 205 (RFC 9110 §15.3.6: no content; sent with Content-Length: 0).
+bool status_sends_body(int status) noexcept;
 
 // Appends a complete error response (text/plain reason as body, Connection: close).
 void append_error_response(ByteBuffer& out, int status);

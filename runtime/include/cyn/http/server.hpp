@@ -49,12 +49,14 @@ class Server : public Object {
   // not starting with '/', a null handler, or while serving.
   bool route(const char* prefix, Handler handler);
 
-  // Limits (limits.hpp has the defaults). Zero or negative values are ignored.
-  void set_max_header_bytes(std::size_t n);
-  void set_max_uri_bytes(std::size_t n);
-  void set_max_body_bytes(std::size_t n);
-  void set_max_header_fields(std::size_t n);
-  void set_max_connections(std::size_t n);
+  // Limits (limits.hpp has the defaults). Zero or negative values are ignored (signed, so
+  // that a negative count from C code is not taken as a huge one, i.e. no limit at all).
+  // Timeouts above 10^9 seconds (31 years) count as 10^9 seconds.
+  void set_max_header_bytes(long long n);
+  void set_max_uri_bytes(long long n);
+  void set_max_body_bytes(long long n);
+  void set_max_header_fields(long long n);
+  void set_max_connections(long long n);
   void set_header_timeout(double seconds);
   void set_idle_timeout(double seconds);
   void set_body_timeout(double seconds);
