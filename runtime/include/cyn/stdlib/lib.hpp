@@ -324,8 +324,11 @@ template <class T>
 inline PyObject* to_py(const Ref<lib::set<T>>& s);
 inline PyObject* to_py(const Ref<lib::string>& s);
 // One element as a new Python object (nullptr with an exception set on failure). Scalars as
-// int/float/bool, lib.string as str (UTF-8; invalid bytes are an error, as decoding is),
-// objects of nogil classes as their wrappers.
+// int/float/bool, lib.string as str, objects of nogil classes as their wrappers.
+// A lib.string decodes as UTF-8 with the "surrogateescape" handler: a byte that is no part of
+// valid UTF-8 shows as the lone surrogate U+DC80 + byte (b"\xff" as "\udcff", as os.fsdecode
+// does), so every lib.string is readable from Python and str -> lib.string (item_from_py)
+// turns those surrogates back into the same bytes: the round trip is exact.
 template <class T>
 inline PyObject* item_to_py(const T& x) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -338,7 +341,7 @@ inline PyObject* item_to_py(const T& x) {
     return PyFloat_FromDouble(static_cast<double>(x));
   } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
     if (!x) Py_RETURN_NONE;
-    return PyUnicode_DecodeUTF8(x->data(), static_cast<Py_ssize_t>(x->size()), "strict");
+    return PyUnicode_DecodeUTF8(x->data(), static_cast<Py_ssize_t>(x->size()), "surrogateescape");
   } else if constexpr (requires { cyn_item_to_py(x); }) {
     // A nogil class: its module declares the conversion beside the class (found by ADL),
     // giving the wrapper of the object's own class.
@@ -505,7 +508,17 @@ inline bool item_from_py(PyObject* o, T& out) {
     Py_ssize_t size = 0;
     if (PyUnicode_Check(o)) {
       data = PyUnicode_AsUTF8AndSize(o, &size);
-      if (!data) return false;
+      if (!data) {
+        // Lone surrogates: U+DC80..U+DCFF are the bytes item_to_py escaped (surrogateescape)
+        // and go back to those bytes; any other surrogate stays a UnicodeEncodeError.
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) return false;
+        PyErr_Clear();
+        PyObject* raw = PyUnicode_AsEncodedString(o, "utf-8", "surrogateescape");
+        if (!raw) return false;
+        out = make<lib::string>(PyBytes_AS_STRING(raw), static_cast<std::size_t>(PyBytes_GET_SIZE(raw)));
+        Py_DECREF(raw);
+        return true;
+      }
     } else if (PyBytes_Check(o)) {
       data = PyBytes_AS_STRING(o);
       size = PyBytes_GET_SIZE(o);
@@ -706,42 +719,370 @@ inline PyObject* view_iter(PyObject* self) {
   return o;
 }
 
-template <class C>
-inline int view_contains(PyObject* self, PyObject* value) {
-  typename view_traits<C>::item x{};
-  if (!item_from_py(value, x)) {
+// ---- lookups through a view: a Python key against elements of type T ----------------------
+// `x in view`, `view[key]` and `view.get(key)` answer as Python's list/dict/set would: a key
+// that does not convert to T is not simply absent when it equals an element (1.0 and True
+// equal 1; Fraction(1) too), and one that cannot equal any element (a str among ints, 1.5,
+// an int out of T's range) is absent rather than an error.
+enum class lookup_result { converted, absent, error };
+
+// A conversion failure that only means "no element can equal this key"; other exceptions
+// (MemoryError, KeyboardInterrupt, an __eq__ raising something else) stay errors.
+inline lookup_result absent_unless_serious() {
+  if (PyErr_ExceptionMatches(PyExc_TypeError) || PyErr_ExceptionMatches(PyExc_ValueError) ||
+      PyErr_ExceptionMatches(PyExc_OverflowError)) {
     PyErr_Clear();
-    return 0;  // not convertible: not a member (as `"a" in [1, 2]` is False)
+    return lookup_result::absent;
   }
-  return reinterpret_cast<View<C>*>(self)->ref->contains(x) ? 1 : 0;
+  return lookup_result::error;
+}
+
+// `o == number` as Python says it (number: a new reference, consumed); error → error.
+inline lookup_result equal_to_number(PyObject* o, PyObject* number) {
+  if (!number) return absent_unless_serious();
+  int equal = PyObject_RichCompareBool(o, number, Py_EQ);
+  Py_DECREF(number);
+  if (equal < 0) return absent_unless_serious();
+  return equal ? lookup_result::converted : lookup_result::absent;
+}
+
+// A number that is no int nor float but may equal one (Fraction, Decimal, numpy scalars).
+inline bool is_other_number(PyObject* o) {
+  PyNumberMethods* nb = Py_TYPE(o)->tp_as_number;
+  return nb && (nb->nb_int || nb->nb_float || nb->nb_index) && !PyUnicode_Check(o) && !PyBytes_Check(o);
 }
 
 template <class T>
-inline PyObject* list_view_item(PyObject* self, Py_ssize_t i) {
+inline lookup_result lookup_key_from_py(PyObject* o, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    // bool elements show as True/False: a key is one of them when it equals it (1, 1.0), not
+    // when it is merely truthy ("a" in [True] is False).
+    if (PyBool_Check(o)) {
+      out = o == Py_True;
+      return lookup_result::converted;
+    }
+    Py_INCREF(Py_True);
+    lookup_result as_true = equal_to_number(o, Py_True);
+    if (as_true != lookup_result::absent) {
+      out = true;
+      return as_true;
+    }
+    Py_INCREF(Py_False);
+    out = false;
+    return equal_to_number(o, Py_False);
+  } else if constexpr (std::is_integral_v<T>) {
+    if (PyLong_Check(o)) return item_from_py(o, out) ? lookup_result::converted : absent_unless_serious();
+    if (!PyFloat_Check(o) && !is_other_number(o)) return lookup_result::absent;
+    // An integral float (or other number) equals the int it truncates to; others equal no int.
+    PyObject* whole = PyNumber_Long(o);  // inf/nan: an error, hence absent
+    if (!whole) return absent_unless_serious();
+    Py_INCREF(whole);
+    lookup_result same = equal_to_number(o, whole);
+    if (same == lookup_result::converted && !item_from_py(whole, out)) same = absent_unless_serious();
+    Py_DECREF(whole);
+    return same;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!PyFloat_Check(o) && !PyLong_Check(o) && !is_other_number(o)) return lookup_result::absent;
+    if (!item_from_py(o, out)) return absent_unless_serious();
+    if (PyFloat_Check(o)) return lookup_result::converted;
+    // An int or other number equals the element only if the double holds it exactly
+    // (2**53 + 1 is not 2.0**53, as Python compares them).
+    return equal_to_number(o, PyFloat_FromDouble(static_cast<double>(out)));
+  } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
+    if (o != Py_None && !PyUnicode_Check(o) && !PyBytes_Check(o)) return lookup_result::absent;
+    return item_from_py(o, out) ? lookup_result::converted : absent_unless_serious();
+  } else {
+    return item_from_py(o, out) ? lookup_result::converted : absent_unless_serious();
+  }
+}
+
+template <class C>
+inline int view_contains(PyObject* self, PyObject* value) {
+  typename view_traits<C>::item x{};
+  switch (lookup_key_from_py(value, x)) {
+    case lookup_result::absent:
+      // as `"a" in [1, 2]` is False; a dict or set still wants a hashable key (`[1] in {1}`
+      // is a TypeError in Python)
+      if (!std::is_same_v<C, lib::list<typename view_traits<C>::item>> && PyObject_Hash(value) == -1) return -1;
+      return 0;
+    case lookup_result::error:
+      return -1;
+    case lookup_result::converted:
+      break;
+  }
   try {
-    return item_to_py(reinterpret_cast<View<lib::list<T>>*>(self)->ref->getitem(i));
+    return reinterpret_cast<View<C>*>(self)->ref->contains(x) ? 1 : 0;
+  } catch (...) {
+    raise_lib_error();  // an element's __eq__ raised
+    return -1;
+  }
+}
+
+// ---- list views: indexing and slicing as a Python list ------------------------------------
+template <class T>
+inline PyObject* list_view_item_at(const Ref<lib::list<T>>& xs, Py_ssize_t i) {
+  if (i < 0 || i >= static_cast<Py_ssize_t>(xs->len())) {
+    PyErr_SetString(PyExc_IndexError, "list index out of range");
+    return nullptr;
+  }
+  try {
+    return item_to_py(xs->getitem(static_cast<lib::index_t>(i)));
   } catch (...) {
     raise_lib_error();
     return nullptr;
   }
 }
 
-template <class K, class V>
-inline PyObject* dict_view_subscript(PyObject* self, PyObject* key) {
-  K k{};
-  if (!item_from_py(key, k)) {
-    // A key that is no K cannot be in the dict: KeyError, as Python's dict raises (or
-    // TypeError for an unhashable key, as Python's does).
-    PyErr_Clear();
-    if (PyObject_Hash(key) != -1) set_key_error(key);
-    return nullptr;
+// sq_item: Python has already added len() to a negative index (PySequence_GetItem), so one
+// still negative is out of range; it is never adjusted twice.
+template <class T>
+inline PyObject* list_view_item(PyObject* self, Py_ssize_t i) {
+  return list_view_item_at(reinterpret_cast<View<lib::list<T>>*>(self)->ref, i);
+}
+
+// view[i] (any __index__ object, negative from the end) and view[a:b:c] (a new Python list
+// of the items, as a list's slice is a new list).
+template <class T>
+inline PyObject* list_view_subscript(PyObject* self, PyObject* key) {
+  const Ref<lib::list<T>>& xs = reinterpret_cast<View<lib::list<T>>*>(self)->ref;
+  if (PyIndex_Check(key)) {
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) return nullptr;
+    if (i < 0) i += static_cast<Py_ssize_t>(xs->len());
+    return list_view_item_at(xs, i);
+  }
+  if (PySlice_Check(key)) {
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+    Py_ssize_t count = PySlice_AdjustIndices(static_cast<Py_ssize_t>(xs->len()), &start, &stop, step);
+    PyObject* out = PyList_New(count);
+    if (!out) return nullptr;
+    for (Py_ssize_t k = 0; k < count; ++k) {
+      PyObject* item = list_view_item_at(xs, start + k * step);
+      if (!item) {
+        Py_DECREF(out);
+        return nullptr;
+      }
+      PyList_SET_ITEM(out, k, item);
+    }
+    return out;
+  }
+  PyErr_Format(PyExc_TypeError, "list indices must be integers or slices, not %.200s", Py_TYPE(key)->tp_name);
+  return nullptr;
+}
+
+// view.index(x[, start[, stop]]) and view.count(x), as list's (x compared as `in` does).
+template <class T>
+inline PyObject* list_view_index(PyObject* self, PyObject* args) {
+  const Ref<lib::list<T>>& xs = reinterpret_cast<View<lib::list<T>>*>(self)->ref;
+  PyObject* value;
+  Py_ssize_t start = 0, stop = PY_SSIZE_T_MAX;
+  if (!PyArg_ParseTuple(args, "O|nn:index", &value, &start, &stop)) return nullptr;
+  T x{};
+  switch (lookup_key_from_py(value, x)) {
+    case lookup_result::error:
+      return nullptr;
+    case lookup_result::absent:
+      break;
+    case lookup_result::converted:
+      try {
+        return PyLong_FromSsize_t(static_cast<Py_ssize_t>(xs->index(x, start, stop)));
+      } catch (const std::invalid_argument&) {
+        break;  // not there: Python's message below names the value as Python shows it
+      } catch (...) {
+        raise_lib_error();
+        return nullptr;
+      }
+  }
+  PyErr_Format(PyExc_ValueError, "%R is not in list", value);
+  return nullptr;
+}
+template <class T>
+inline PyObject* list_view_count(PyObject* self, PyObject* value) {
+  T x{};
+  switch (lookup_key_from_py(value, x)) {
+    case lookup_result::error:
+      return nullptr;
+    case lookup_result::absent:
+      return PyLong_FromLong(0);
+    case lookup_result::converted:
+      break;
   }
   try {
-    return item_to_py(reinterpret_cast<View<lib::dict<K, V>>*>(self)->ref->getitem(k));
+    return PyLong_FromSsize_t(static_cast<Py_ssize_t>(reinterpret_cast<View<lib::list<T>>*>(self)->ref->count(x)));
   } catch (...) {
     raise_lib_error();
     return nullptr;
   }
+}
+
+// ---- dict views: a read-only mapping -------------------------------------------------------
+// view[key]: KeyError names the key as given (view["\udcff"] names that str, not its bytes).
+template <class K, class V>
+inline PyObject* dict_view_subscript(PyObject* self, PyObject* key) {
+  K k{};
+  switch (lookup_key_from_py(key, k)) {
+    case lookup_result::error:
+      return nullptr;
+    case lookup_result::absent:
+      // A key that is no K cannot be in the dict: KeyError, as Python's dict raises (or
+      // TypeError for an unhashable key, as Python's does).
+      if (PyObject_Hash(key) != -1) set_key_error(key);
+      return nullptr;
+    case lookup_result::converted:
+      break;
+  }
+  try {
+    if (V* value = reinterpret_cast<View<lib::dict<K, V>>*>(self)->ref->find(k)) return item_to_py(*value);
+  } catch (...) {
+    raise_lib_error();  // an object key's __hash__/__eq__ raised
+    return nullptr;
+  }
+  set_key_error(key);
+  return nullptr;
+}
+
+// view.get(key[, default]): the value, or default (None) where view[key] raises KeyError.
+template <class K, class V>
+inline PyObject* dict_view_get(PyObject* self, PyObject* args) {
+  PyObject* key;
+  PyObject* fallback = Py_None;
+  if (!PyArg_UnpackTuple(args, "get", 1, 2, &key, &fallback)) return nullptr;
+  K k{};
+  switch (lookup_key_from_py(key, k)) {
+    case lookup_result::error:
+      return nullptr;
+    case lookup_result::absent:
+      if (PyObject_Hash(key) == -1) return nullptr;  // unhashable: TypeError, as dict.get
+      Py_INCREF(fallback);
+      return fallback;
+    case lookup_result::converted:
+      break;
+  }
+  try {
+    if (V* value = reinterpret_cast<View<lib::dict<K, V>>*>(self)->ref->find(k)) return item_to_py(*value);
+  } catch (...) {
+    raise_lib_error();
+    return nullptr;
+  }
+  Py_INCREF(fallback);
+  return fallback;
+}
+
+// view.keys() / .values() / .items(): Python's dict views of a copy taken now (set-like keys
+// and items, comparisons, len, iteration), not live ones.
+template <class C>
+inline PyObject* dict_view_snapshot(PyObject* self, const char* method) {
+  PyObject* copy = to_py(reinterpret_cast<View<C>*>(self)->ref);
+  if (!copy) return nullptr;
+  PyObject* out = PyObject_CallMethod(copy, method, nullptr);
+  Py_DECREF(copy);
+  return out;
+}
+template <class C>
+inline PyObject* dict_view_keys(PyObject* self, PyObject*) {
+  return dict_view_snapshot<C>(self, "keys");
+}
+template <class C>
+inline PyObject* dict_view_values(PyObject* self, PyObject*) {
+  return dict_view_snapshot<C>(self, "values");
+}
+template <class C>
+inline PyObject* dict_view_items(PyObject* self, PyObject*) {
+  return dict_view_snapshot<C>(self, "items");
+}
+
+// ---- comparisons and operators: as the Python container the view shows --------------------
+// A view compares by content with the Python type it stands for (list, dict, set/frozenset)
+// and with any other view of that kind (any element type, any module: the types differ per
+// instantiation, so they are told apart by name). Anything else is NotImplemented, so
+// `view == (1, 2)` is False and `view < (1, 2)` a TypeError, as for a list.
+enum class view_kind { list, dict, set, none };
+
+inline view_kind view_kind_of(PyObject* o) {
+  const char* name = Py_TYPE(o)->tp_name;
+  if (std::strcmp(name, "cyn.lib.list_view") == 0) return view_kind::list;
+  if (std::strcmp(name, "cyn.lib.dict_view") == 0) return view_kind::dict;
+  if (std::strcmp(name, "cyn.lib.set_view") == 0) return view_kind::set;
+  return view_kind::none;
+}
+
+template <class C>
+constexpr view_kind kind_of_container() {
+  if constexpr (std::is_same_v<C, lib::list<typename view_traits<C>::item>>) return view_kind::list;
+  else if constexpr (requires { typename C::mapped_type; }) return view_kind::dict;
+  else return view_kind::set;
+}
+
+// The Python object `other` compares as, against a view of `kind`: a new reference; nullptr
+// with no error set when the comparison is NotImplemented; nullptr with an error on failure.
+inline PyObject* comparable_operand(PyObject* other, view_kind kind) {
+  bool python_match = kind == view_kind::list   ? PyList_Check(other)
+                      : kind == view_kind::dict ? PyDict_Check(other)
+                                                : PyAnySet_Check(other);
+  if (python_match) {
+    Py_INCREF(other);
+    return other;
+  }
+  if (view_kind_of(other) == kind) return PyObject_CallMethod(other, "to_py", nullptr);
+  return nullptr;
+}
+
+template <class C>
+inline PyObject* view_richcompare(PyObject* self, PyObject* other, int op) {
+  constexpr view_kind kind = kind_of_container<C>();
+  if (kind == view_kind::dict && op != Py_EQ && op != Py_NE) Py_RETURN_NOTIMPLEMENTED;
+  // Two views of one container: equal (and <=, >=), as a Python container is to itself.
+  if (Py_TYPE(other) == Py_TYPE(self) &&
+      reinterpret_cast<View<C>*>(other)->ref.get() == reinterpret_cast<View<C>*>(self)->ref.get()) {
+    return PyBool_FromLong(op == Py_EQ || op == Py_LE || op == Py_GE);
+  }
+  PyObject* rhs = comparable_operand(other, kind);
+  if (!rhs) {
+    if (PyErr_Occurred()) return nullptr;
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  PyObject* lhs = to_py(reinterpret_cast<View<C>*>(self)->ref);
+  PyObject* result = lhs ? PyObject_RichCompare(lhs, rhs, op) : nullptr;
+  Py_XDECREF(lhs);
+  Py_DECREF(rhs);
+  return result;
+}
+
+// `view & s`, `s | view`…: a new Python set, as set operators give; NotImplemented unless
+// both sides are sets, frozensets or set views (as `{1} & [1]` is a TypeError).
+inline PyObject* set_view_operator(PyObject* a, PyObject* b, PyObject* (*op)(PyObject*, PyObject*)) {
+  PyObject* lhs = comparable_operand(a, view_kind::set);
+  if (!lhs) {
+    if (PyErr_Occurred()) return nullptr;
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  PyObject* rhs = comparable_operand(b, view_kind::set);
+  if (!rhs) {
+    Py_DECREF(lhs);
+    if (PyErr_Occurred()) return nullptr;
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  // The result's type is what Python gives for the copies: a set when the view is on the
+  // left, a frozenset for `frozenset & view` (the left operand's type, as set operators do).
+  PyObject* result = op(lhs, rhs);
+  Py_DECREF(lhs);
+  Py_DECREF(rhs);
+  return result;
+}
+inline PyObject* set_view_and(PyObject* a, PyObject* b) { return set_view_operator(a, b, &PyNumber_And); }
+inline PyObject* set_view_or(PyObject* a, PyObject* b) { return set_view_operator(a, b, &PyNumber_Or); }
+inline PyObject* set_view_sub(PyObject* a, PyObject* b) { return set_view_operator(a, b, &PyNumber_Subtract); }
+inline PyObject* set_view_xor(PyObject* a, PyObject* b) { return set_view_operator(a, b, &PyNumber_Xor); }
+
+// view.isdisjoint(iterable), as set's.
+template <class C>
+inline PyObject* set_view_isdisjoint(PyObject* self, PyObject* other) {
+  PyObject* copy = to_py(reinterpret_cast<View<C>*>(self)->ref);
+  if (!copy) return nullptr;
+  PyObject* out = PyObject_CallMethod(copy, "isdisjoint", "O", other);
+  Py_DECREF(copy);
+  return out;
 }
 
 template <class C>
@@ -758,32 +1099,85 @@ inline PyObject* view_repr(PyObject* self) {
   return r;
 }
 
+// Registers a view type as a virtual subclass of collections.abc.<abc_name> (Sequence,
+// Mapping, Set), whose methods the view has, so isinstance() checks of Python code accept it.
+// Best effort: a failure leaves the type unregistered, never an error.
+inline void register_with_abc(PyTypeObject* type, const char* abc_name) {
+  PyObject* abc = PyImport_ImportModule("collections.abc");
+  PyObject* base = abc ? PyObject_GetAttrString(abc, abc_name) : nullptr;
+  PyObject* done = base ? PyObject_CallMethod(base, "register", "O", reinterpret_cast<PyObject*>(type)) : nullptr;
+  Py_XDECREF(done);
+  Py_XDECREF(base);
+  Py_XDECREF(abc);
+  if (!done) PyErr_Clear();
+}
+
+// One Python type per container type, made on first use (GIL held). All three views: len,
+// iteration, `in`, ==/!= by content, unhashable, to_py(); list views: v[i], v[a:b:c], <…,
+// index/count; dict views: v[k], get/keys/values/items; set views: <= as subsets, & | - ^.
 template <class C>
 inline PyTypeObject* view_type() {
   static PyTypeObject* type = [] {
-    static PyMethodDef methods[] = {
-        {"to_py", reinterpret_cast<PyCFunction>(&view_copy<C>), METH_NOARGS, "a copy as a Python object"},
-        {nullptr, nullptr, 0, nullptr}};
-    static PyType_Slot slots[8];
+    using T = typename view_traits<C>::item;
+    constexpr view_kind kind = kind_of_container<C>();
+    static PyMethodDef methods[6];
+    int m = 0;
+    methods[m++] = {"to_py", reinterpret_cast<PyCFunction>(&view_copy<C>), METH_NOARGS, "a copy as a Python object"};
+    if constexpr (kind == view_kind::list) {
+      methods[m++] = {"index", reinterpret_cast<PyCFunction>(&list_view_index<T>), METH_VARARGS,
+                      "index(value[, start[, stop]]): first index of value, as list.index"};
+      methods[m++] = {"count", reinterpret_cast<PyCFunction>(&list_view_count<T>), METH_O,
+                      "count(value): how many items equal value"};
+    } else if constexpr (kind == view_kind::dict) {
+      using K = typename C::key_type;
+      using V = typename C::mapped_type;
+      methods[m++] = {"get", reinterpret_cast<PyCFunction>(&dict_view_get<K, V>), METH_VARARGS,
+                      "get(key[, default]): the value of key, else default (None)"};
+      methods[m++] = {"keys", reinterpret_cast<PyCFunction>(&dict_view_keys<C>), METH_NOARGS,
+                      "the keys of a copy taken now (a Python dict_keys)"};
+      methods[m++] = {"values", reinterpret_cast<PyCFunction>(&dict_view_values<C>), METH_NOARGS,
+                      "the values of a copy taken now (a Python dict_values)"};
+      methods[m++] = {"items", reinterpret_cast<PyCFunction>(&dict_view_items<C>), METH_NOARGS,
+                      "the (key, value) pairs of a copy taken now (a Python dict_items)"};
+    } else {
+      methods[m++] = {"isdisjoint", reinterpret_cast<PyCFunction>(&set_view_isdisjoint<C>), METH_O,
+                      "isdisjoint(iterable): no item in common, as set.isdisjoint"};
+    }
+    methods[m] = {nullptr, nullptr, 0, nullptr};
+    static PyType_Slot slots[16];
     int n = 0;
     slots[n++] = {Py_tp_dealloc, reinterpret_cast<void*>(&view_dealloc<C>)};
     slots[n++] = {Py_tp_iter, reinterpret_cast<void*>(&view_iter<C>)};
     slots[n++] = {Py_tp_methods, methods};
     slots[n++] = {Py_tp_repr, reinterpret_cast<void*>(&view_repr<C>)};
+    slots[n++] = {Py_tp_richcompare, reinterpret_cast<void*>(&view_richcompare<C>)};
+    // unhashable, as Python's mutable containers (and so == by content stays consistent)
+    slots[n++] = {Py_tp_hash, reinterpret_cast<void*>(&PyObject_HashNotImplemented)};
     slots[n++] = {Py_sq_contains, reinterpret_cast<void*>(&view_contains<C>)};
-    if constexpr (std::is_same_v<C, lib::list<typename view_traits<C>::item>>) {
-      slots[n++] = {Py_sq_item, reinterpret_cast<void*>(&list_view_item<typename view_traits<C>::item>)};
-      slots[n++] = {Py_sq_length, reinterpret_cast<void*>(&view_len<C>)};
-    } else if constexpr (requires { typename C::mapped_type; }) {
+    slots[n++] = {Py_sq_length, reinterpret_cast<void*>(&view_len<C>)};
+    if constexpr (kind == view_kind::list) {
+      slots[n++] = {Py_sq_item, reinterpret_cast<void*>(&list_view_item<T>)};
+      slots[n++] = {Py_mp_subscript, reinterpret_cast<void*>(&list_view_subscript<T>)};
+      slots[n++] = {Py_mp_length, reinterpret_cast<void*>(&view_len<C>)};
+    } else if constexpr (kind == view_kind::dict) {
       slots[n++] = {Py_mp_subscript,
                     reinterpret_cast<void*>(&dict_view_subscript<typename C::key_type, typename C::mapped_type>)};
       slots[n++] = {Py_mp_length, reinterpret_cast<void*>(&view_len<C>)};
     } else {
-      slots[n++] = {Py_sq_length, reinterpret_cast<void*>(&view_len<C>)};
+      slots[n++] = {Py_nb_and, reinterpret_cast<void*>(&set_view_and)};
+      slots[n++] = {Py_nb_or, reinterpret_cast<void*>(&set_view_or)};
+      slots[n++] = {Py_nb_subtract, reinterpret_cast<void*>(&set_view_sub)};
+      slots[n++] = {Py_nb_xor, reinterpret_cast<void*>(&set_view_xor)};
     }
     slots[n] = {0, nullptr};
     static PyType_Spec spec = {view_traits<C>::name, sizeof(View<C>), 0, Py_TPFLAGS_DEFAULT, slots};
-    return reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
+    PyTypeObject* made = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
+    if (made) {
+      register_with_abc(made, kind == view_kind::list   ? "Sequence"
+                              : kind == view_kind::dict ? "Mapping"
+                                                        : "Set");
+    }
+    return made;
   }();
   return type;
 }
