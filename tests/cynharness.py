@@ -59,14 +59,22 @@ ERROR_LINE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P
 
 
 def reported_errors(output, file_name):
-    """`line:col: message` for every error the compiler reported against `file_name`."""
+    """`line:col: message` for every error the compiler reported against `file_name`, and
+    `name.pxd:line:col: message` for those against its own .pxd."""
+    pxd_name = os.path.splitext(file_name)[0] + ".pxd"
     found = []
     for line in output.splitlines():
         m = ERROR_LINE.match(line.strip())
-        if m and os.path.basename(m.group("file")) == file_name:
-            entry = "%s:%s: %s" % (m.group("line"), m.group("col"), m.group("msg"))
-            if entry not in found:
-                found.append(entry)
+        if not m:
+            continue
+        where = os.path.basename(m.group("file"))
+        if where not in (file_name, pxd_name):
+            continue
+        entry = "%s:%s: %s" % (m.group("line"), m.group("col"), m.group("msg"))
+        if where == pxd_name:
+            entry = "%s:%s" % (pxd_name, entry)
+        if entry not in found:
+            found.append(entry)
     return found
 
 

@@ -562,6 +562,11 @@ def _static_nogil_type(node, env):
     fields, method results, array items, casts, constructions); None when it is not one or
     cannot be told this way.  Neither analysis nor inference runs: both have side effects on
     some upstream nodes, and code without nogil classes must compile byte-identically."""
+    from Cython.Compiler import UtilNodes
+    if isinstance(node, UtilNodes.ResultRefNode):      # a value evaluated once (special methods)
+        if is_nogil_ref(node.type):
+            return node.type
+        return _static_nogil_type(node.expression, env) if node.expression is not None else None
     if isinstance(node, ExprNodes.NameNode):
         e = env.lookup(node.name)
         if e is None or e.is_type:

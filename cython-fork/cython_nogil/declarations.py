@@ -299,16 +299,20 @@ class NogilClassNode(Nodes.CppClassNode):
         for pos, name in self.methods_without_self:
             error(pos, "method '%s' of nogil class '%s' needs 'self' as its first argument"
                   % (name, self.name))
+        from .syntax import declarator_name
+        reported = set()
         for attr in self.attributes:
             if isinstance(attr, Nodes.CVarDefNode):
                 for d in attr.declarators:
-                    from .syntax import declarator_name
                     e = scope.lookup_here(declarator_name(d))
                     if e is None or e.type.is_cfunction:
                         continue
-                    if e.type.is_pyobject or e.type.is_memoryviewslice:
-                        error(attr.pos, "Python object field '%s' in nogil class '%s'"
-                              % (e.name, self.name))
+                    if self._refuse_field(attr.pos, e):
+                        reported.add(e.name)
+        # fields declared in the class's .pxd (not among the attributes written here)
+        for e in scope.var_entries:
+            if e.name not in reported and not e.type.is_cfunction:
+                self._refuse_field(e.pos, e)
         # overriding: a method redefined in a subclass must keep the base's signature
         for base in self.entry.type.base_classes:
             if base.scope is None or not getattr(base, 'is_nogil_struct', False):
@@ -322,6 +326,18 @@ class NogilClassNode(Nodes.CppClassNode):
                 if not _same_signature(e.type, be.type):
                     error(e.pos, "method '%s' of nogil class '%s' overrides '%s.%s' with an "
                                  "incompatible signature" % (e.name, self.name, base.name, e.name))
+
+    def _refuse_field(self, pos, entry):
+        """Reports a field that would need the GIL (a Python object, a memoryview); True if so."""
+        if entry.type.is_memoryviewslice:
+            error(pos, "memoryview field '%s' in nogil class '%s': a memoryview needs the GIL to "
+                       "count its buffer (hold a pointer and a length, or a lib.list)"
+                  % (entry.name, self.name))
+            return True
+        if entry.type.is_pyobject:
+            error(pos, "Python object field '%s' in nogil class '%s'" % (entry.name, self.name))
+            return True
+        return False
 
     # --------------------------------------------------------------- later phases
     def analyse_expressions(self, env):

@@ -123,3 +123,40 @@ def test_chain_dropped_inside_a_coroutine():
         run(drop_chain_in_coroutine)
     assert coro_seen == 100000
     assert chain_out_of_order == 0
+
+
+# A class's own methods named like the runtime's counting members do not take the count over.
+cdef long resource_deallocs = 0
+cdef long resource_calls = 0
+
+cdef class Resource nogil:
+    cdef long handles
+
+    cdef void incref(self):
+        global resource_calls
+        resource_calls += 1
+
+    cdef void decref(self):
+        global resource_calls
+        resource_calls += 1
+
+    cdef long refcount(self):
+        return -1
+
+    def __dealloc__(self):
+        global resource_deallocs
+        resource_deallocs += 1
+
+
+cdef long share_and_drop() noexcept nogil:
+    r = Resource()
+    s = r
+    s = None
+    count = r.refcount()
+    r = None
+    return count
+
+
+def test_methods_named_like_the_count_do_not_replace_it():
+    assert share_and_drop() == -1
+    assert resource_deallocs == 1 and resource_calls == 0

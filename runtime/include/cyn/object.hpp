@@ -250,17 +250,17 @@ class Ref {
   constexpr Ref(std::nullptr_t) noexcept : ptr_(nullptr) {}
   // Takes a new reference to an existing object (e.g. `self` handed out by a method).
   Ref(T* p) noexcept : ptr_(p) {
-    if (ptr_) ptr_->incref();
+    if (ptr_) counted(ptr_)->incref();
   }
   Ref(const Ref& other) noexcept : ptr_(other.ptr_) {
-    if (ptr_) ptr_->incref();
+    if (ptr_) counted(ptr_)->incref();
   }
   Ref(Ref&& other) noexcept : ptr_(other.ptr_) { other.ptr_ = nullptr; }
 
   // Upcast: a Ref<Derived> converts implicitly to a Ref<Base>.
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   Ref(const Ref<U>& other) noexcept : ptr_(other.get()) {
-    if (ptr_) ptr_->incref();
+    if (ptr_) counted(ptr_)->incref();
   }
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   Ref(Ref<U>&& other) noexcept : ptr_(other.release()) {}
@@ -269,18 +269,18 @@ class Ref {
   template <class U,
             std::enable_if_t<!std::is_convertible_v<U*, T*> && std::is_base_of_v<U, T>, int> = 0>
   explicit Ref(const Ref<U>& other) noexcept : ptr_(static_cast<T*>(other.get())) {
-    if (ptr_) ptr_->incref();
+    if (ptr_) counted(ptr_)->incref();
   }
 
   ~Ref() {
-    if (ptr_) ptr_->decref();
+    if (ptr_) counted(ptr_)->decref();
   }
 
   Ref& operator=(const Ref& other) noexcept {
     T* old = ptr_;
     ptr_ = other.ptr_;
-    if (ptr_) ptr_->incref();
-    if (old) old->decref();
+    if (ptr_) counted(ptr_)->incref();
+    if (old) counted(old)->decref();
     return *this;
   }
   Ref& operator=(Ref&& other) noexcept {
@@ -288,7 +288,7 @@ class Ref {
       T* old = ptr_;
       ptr_ = other.ptr_;
       other.ptr_ = nullptr;
-      if (old) old->decref();
+      if (old) counted(old)->decref();
     }
     return *this;
   }
@@ -309,7 +309,7 @@ class Ref {
   static Ref adopt_new(T* fresh) noexcept {
     Ref r;
     r.ptr_ = fresh;
-    fresh->adopt_first();
+    counted(fresh)->adopt_first();
     return r;
   }
   // Takes over a reference the caller already owns (the inverse of release()).
@@ -327,10 +327,13 @@ class Ref {
   void reset() noexcept {
     T* old = ptr_;
     ptr_ = nullptr;
-    if (old) old->decref();
+    if (old) counted(old)->decref();
   }
 
   T* get() const noexcept { return ptr_; }
+  // The counting goes through the base, so that a member of T named like one of Object's
+  // (a user's `cdef void decref(self)`) cannot take the count over.
+  static const ::cyn::Object* counted(const T* p) noexcept { return p; }
   T* operator->() const noexcept { return ptr_; }
   T& operator*() const noexcept { return *ptr_; }
   explicit operator bool() const noexcept { return ptr_ != nullptr; }
