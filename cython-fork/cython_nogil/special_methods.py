@@ -1066,6 +1066,29 @@ def _item_type_of_sequence(sequence, env):
     return PyrexTypes.c_tuple_type(types) if all(not x.is_pyobject for x in types) else None
 
 
+def _is_nogil_subscript(target, env):
+    return isinstance(target, (ExprNodes.IndexNode, ExprNodes.SliceIndexNode)) \
+        and not _names_a_type(target.base, env) and is_nogil_ref(_infer(target.base, env))
+
+
+def _parallel_assignment_through_locals(node, env):
+    """`xs[0], xs[1] = xs[1], xs[0]` where an item assignment is a `__setitem__` call (a
+    statement, which a parallel assignment cannot hold): every right-hand side is evaluated
+    into a hidden local first, then the targets are assigned from left to right, as Python
+    does."""
+    first, then = [], []
+    for stat in node.stats:
+        t = _infer(stat.rhs, env)
+        if t is None or t.is_error:
+            t = PyrexTypes.py_object_type
+        name = _declare_hidden(env, "value", t, stat.pos)
+        first.append(Nodes.SingleAssignmentNode(stat.pos, lhs=_hidden_name(env, stat.pos, name),
+                                                rhs=stat.rhs))
+        then.append(Nodes.SingleAssignmentNode(stat.pos, lhs=stat.lhs,
+                                               rhs=_hidden_name(env, stat.pos, name)))
+    return Nodes.StatListNode(node.pos, stats=first + then)
+
+
 def _declare_hidden(env, prefix, type, pos):
     name = EncodedString("_cyn_%s_%d" % (prefix, next(_counter)))
     entry = env.declare_var(name, type, pos)
@@ -1389,6 +1412,35 @@ def install():
 
     Nodes.SingleAssignmentNode.analyse_types = assign_analyse_types
 
+    # ---- a[i], a[j] = a[j], a[i] ------------------------------------------------------------
+    upstream_parallel = Nodes.ParallelAssignmentNode.analyse_expressions
+
+    def parallel_analyse_expressions(self, env):
+        if not any(_is_nogil_subscript(stat.lhs, env) for stat in self.stats):
+            return upstream_parallel(self, env)
+        return _parallel_assignment_through_locals(self, env).analyse_expressions(env)
+
+    Nodes.ParallelAssignmentNode.analyse_expressions = parallel_analyse_expressions
+
+    # ---- prange(len(xs)) ---------------------------------------------------------------------
+    # Upstream analyses prange's start/stop/step but keeps the nodes it had, not the ones
+    # analysis returns; a call rewritten here (len(xs) -> xs.__len__()) must be kept.
+    from Cython.Compiler import Nodes as _Nodes
+    upstream_prange = _Nodes.ParallelRangeNode.analyse_expressions
+
+    def prange_analyse_expressions(self, env):
+        if _module_uses_nogil(env):
+            for name in ('start', 'stop', 'step'):
+                node = getattr(self, name, None)
+                if isinstance(node, ExprNodes.CallNode):
+                    analysed = node.analyse_types(env)
+                    setattr(self, name, analysed)
+                    # (the same node is also among the loop's `args`, which later stages visit)
+                    self.args = [analysed if a is node else a for a in self.args or ()]
+        return upstream_prange(self, env)
+
+    _Nodes.ParallelRangeNode.analyse_expressions = prange_analyse_expressions
+
     # ---- del o[k] --------------------------------------------------------------------------
     upstream_del = Nodes.DelStatNode.analyse_expressions
 
@@ -1630,10 +1682,48 @@ def parse_special_method(s, pos, body_ctx, name, P):
                                   declarator=declarator, body=suite, doc=doc, modifiers=modifiers,
                                   api=False, overridable=False, is_const_method=False)
     fd = find_func_declarator(declarator)
+    if fd is not None and not _has_python_arity(fd, name, pos):
+        return Nodes.PassStatNode(pos)      # (reported; left out so later stages do not trip)
     if fd is not None and not fd.has_explicit_exc_clause:
         fd.exception_check = True
         fd.exception_value = None
     return node
+
+
+def _arity(name):
+    """(fewest, most) arguments after self that Python passes to special method `name`."""
+    if name == '__call__':
+        return 0, None
+    if name in ('__pow__', '__rpow__', '__ipow__'):
+        return 1, 2                    # pow(a, b[, modulo])
+    if name == '__setitem__':
+        return 2, 2
+    if name in ('__contains__', '__getitem__', '__delitem__') or name in COMPARE_METHODS.values() \
+            or name in BINARY_METHODS.values() or name in REFLECTED_METHODS.values() \
+            or name in INPLACE_METHODS.values():
+        return 1, 1
+    return 0, 0                        # __len__, __hash__, __bool__, __iter__, __next__, __neg__…
+
+
+def _has_python_arity(fd, name, pos):
+    """Whether `def name(self, ...)` takes as many arguments as Python calls it with; else
+    an error naming them."""
+    args = list(fd.args)
+    if args and _is_self(args[0]):
+        args = args[1:]
+    low, high = _arity(name)
+    if len(args) >= low and (high is None or len(args) <= high):
+        return True
+    wanted = str(low) if low == high else "%d or %d" % (low, high)
+    error(pos, "special method %s takes %s argument%s after self, not %d"
+          % (name, wanted, "" if wanted == "1" else "s", len(args)))
+    return False
+
+
+def _is_self(arg):
+    tname = getattr(arg.base_type, 'name', None)
+    dname = getattr(arg.declarator, 'name', None)
+    return (tname == 'self' and not dname) or dname == 'self'
 
 
 # __str__/__repr__ are nogil special methods when they declare their return type

@@ -98,3 +98,25 @@ def test_keyword_arguments_when_constructing_in_cython():
     assert built_with_keywords() == 4 + 0.5 + 20 + 150 + 0 + 30000
     n = Node(r=2.5, v=3)
     assert (n.v, n.r) == (3, 2.5)
+
+
+# ---------------------------------------------------------------- swapping items
+from cyn cimport lib
+
+cdef lib.list[long] swapped(lib.list[long] xs) except * nogil:
+    xs[0], xs[-1] = xs[-1], xs[0]           # every right side first, then the targets
+    return xs
+
+cdef lib.dict[long, long] rotated(lib.dict[long, long] d) except * nogil:
+    d[1], d[2], d[3] = d[2], d[3], d[1]
+    return d
+
+cdef (long, long) swap_with_a_local(lib.list[long] xs) except * nogil:
+    cdef long x = 10
+    xs[0], x = x, xs[0]
+    return xs[0], x
+
+def test_swapping_items():
+    assert swapped([1, 2, 3]).to_py() == [3, 2, 1]
+    assert rotated({1: 10, 2: 20, 3: 30}).to_py() == {1: 20, 2: 30, 3: 10}
+    assert swap_with_a_local([5, 6]) == (10, 5)

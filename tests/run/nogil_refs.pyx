@@ -111,3 +111,16 @@ cdef long hammer(Item shared, int n) nogil:
 def test_prange_stress():
     shared = Item(1)
     assert hammer(shared, 200000) == 200000
+
+
+from cyn cimport lib
+
+cdef long sum_of_squares(lib.list[long] xs) except? -1 nogil:
+    cdef long total = 0
+    cdef Py_ssize_t i
+    for i in prange(len(xs), num_threads=2):      # len() of a nogil container as the bound
+        total += xs[i] * xs[i]
+    return total
+
+def test_prange_over_len_of_a_container():
+    assert sum_of_squares(list(range(100))) == sum(i * i for i in range(100))
