@@ -22,9 +22,10 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics, diagnostics
+    from . import special_methods, generics, diagnostics, exceptions
     special_methods.install()
     generics.install()
+    exceptions.install()
     diagnostics.install()
     _installed = True
 

@@ -93,6 +93,24 @@ inline int raise_none_operand(const char* message) noexcept {
   return -1;
 }
 
+// `except KeyError:` in nogil code (the compiler's exceptions stage): whether the exception
+// being raised is an instance of one of `classes` (no classes: a bare `except:`, any exception).
+// If so it is caught: cleared, with the error hint. Called on the error path only, so the GIL
+// is taken only there.
+template <class... Classes>
+inline bool catch_exception(Classes... classes) noexcept {
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyObject* raised = PyErr_Occurred();
+  bool caught = raised != nullptr;
+  if constexpr (sizeof...(classes) > 0) {
+    caught = caught && (PyErr_GivenExceptionMatches(raised, classes) || ...);
+  }
+  if (caught) PyErr_Clear();
+  PyGILState_Release(g);
+  if (caught) cyn_clear_error_hint();
+  return caught;
+}
+
 // Raise TypeError for a failed checked cast `<T?>o`. Returns -1.
 inline int raise_bad_cast(const char* to) noexcept {
   PyGILState_STATE g = PyGILState_Ensure();
