@@ -163,3 +163,13 @@ def install():
 
     Nodes.TryExceptStatNode.nogil_check = nogil_check
     Nodes.TryExceptStatNode.generate_execution_code = generate_execution_code
+
+    upstream_reraise_check = Nodes.ReraiseStatNode.nogil_check
+
+    def reraise_nogil_check(self, env):
+        if not _module_uses_runtime(env):
+            return upstream_reraise_check(self, env)
+        error(self.pos, "a bare 'raise' cannot re-raise in nogil code: a caught exception is gone "
+                        "(raise a new one, e.g. 'raise KeyError(key)')")
+
+    Nodes.ReraiseStatNode.nogil_check = reraise_nogil_check
