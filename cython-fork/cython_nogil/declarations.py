@@ -50,6 +50,25 @@ def use_runtime_header(env):
     env.global_scope().add_include_file("cyn/cython.hpp")
 
 
+class NogilClassScope(Symtab.CppClassScope):
+    """The members of a nogil class defined in Cython. A member named like a C or C++ keyword
+    (`default`, `delete`, `requires`, `new`) gets a C++ name of its own (`__pyx_default`), as
+    upstream names such fields of a cdef class; the Cython name stays what the user wrote.
+    Extern classes keep their names: those are the C++ class's own."""
+
+    def declare_var(self, name, type, pos, cname=None, *args, **kwargs):
+        return super().declare_var(name, type, pos, cname or _safe_member_cname(name), *args, **kwargs)
+
+    def declare_cfunction(self, name, type, pos, cname=None, *args, **kwargs):
+        return super().declare_cfunction(name, type, pos, cname or _safe_member_cname(name),
+                                         *args, **kwargs)
+
+
+def _safe_member_cname(name):
+    from Cython.Compiler import Naming
+    return Naming.pyrex_prefix + name if name in Naming.reserved_cnames else None
+
+
 class NogilClassNode(Nodes.CppClassNode):
     """`cdef class NAME(BASE) nogil:` (defined, or extern when `is_extern`).
 
@@ -150,7 +169,8 @@ class NogilClassNode(Nodes.CppClassNode):
             return self._define_declared(env, declared)
         if self.attributes is not None:
             tnames = [n for n, _ in self.templates] if self.templates else None
-            scope = Symtab.CppClassScope(self.name, env, templates=tnames)
+            scope_class = Symtab.CppClassScope if self.is_extern else NogilClassScope
+            scope = scope_class(self.name, env, templates=tnames)
             for tname in tnames or ():
                 # upstream declares template parameters without a position; a member
                 # redeclaring one would crash while pointing at "the previous declaration"
