@@ -231,6 +231,14 @@ def install():
         if st.scope is None:
             error(self.pos, "nogil class '%s' is declared but not defined" % t)
             return NogilNullNode(self.pos, PyrexTypes.error_type)
+        if _lacks_type_arguments(st, env):
+            params = ", ".join(str(p) for p in st.templates)
+            fn = self.function
+            spelled = "%s.%s" % (fn.obj.name, fn.attribute) if isinstance(fn, ExprNodes.AttributeNode) \
+                else st.name
+            error(self.pos, "generic nogil class '%s' needs its type arguments: %s[%s](...) "
+                            "with a type for %s" % (spelled, spelled, params, params))
+            return NogilNullNode(self.pos, PyrexTypes.error_type)
         unknown = getattr(st, 'cyn_constructor_unknown', None)
         if unknown:
             error(self.pos, "cannot construct nogil class '%s' here: its __init__ is not declared "
@@ -536,6 +544,19 @@ def install():
         return upstream_move(self, result, optional)
 
     ExprNodes.ExprNode._make_move_result_rhs = _make_move_result_rhs
+
+
+def _lacks_type_arguments(st, env):
+    """`Box()` of a generic class (its parameters not given), outside the class's own methods
+    (where C++ reads `Box` as the instantiation being defined)."""
+    if not any(isinstance(p, PyrexTypes.TemplatePlaceholderType) for p in st.templates or ()):
+        return False
+    scope = env
+    while scope is not None:
+        if scope is st.scope:
+            return False
+        scope = scope.outer_scope
+    return True
 
 
 def _named_nogil_type(node, env):
