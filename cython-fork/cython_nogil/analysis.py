@@ -231,7 +231,7 @@ def install():
         if st.scope is None:
             error(self.pos, "nogil class '%s' is declared but not defined" % t)
             return NogilNullNode(self.pos, PyrexTypes.error_type)
-        if _lacks_type_arguments(st, env):
+        if not isinstance(self.function, ExprNodes.IndexNode) and _lacks_type_arguments(st, env):
             params = ", ".join(str(p) for p in st.templates)
             fn = self.function
             spelled = "%s.%s" % (fn.obj.name, fn.attribute) if isinstance(fn, ExprNodes.AttributeNode) \
@@ -915,15 +915,77 @@ def _check_coroutine_function(node, env):
     if entry is None or getattr(entry, 'cname', None) not in _COROUTINE_LAUNCHERS:
         return
     target = node.args[0]
-    if not isinstance(target, ExprNodes.NameNode):
-        return
-    f = env.lookup(target.name)
-    t = f.type if f is not None else None
+    if isinstance(target, ExprNodes.NameNode):
+        f = env.lookup(target.name)
+        t = f.type if f is not None else None
+        target_name = target.name
+    else:
+        from .special_methods import _infer
+        t = _infer(target, env)
+        target_name = "the function"
     if t is not None and t.is_ptr and t.base_type.is_cfunction:
         t = t.base_type
     if t is not None and t.is_cfunction and not t.nogil:
         error(target.pos, "%s() runs '%s' on a worker thread without the GIL: declare it nogil"
-              % (fn.name, target.name))
+              % (fn.name, target_name))
+        return
+    if t is not None and t.is_cfunction:
+        _check_coroutine_arguments(fn.name, target_name, t, node, env)
+    elif len(node.args) == 1 and is_nogil_ref(t):
+        run_method = t.scope.lookup('run') if t.scope is not None else None
+        if run_method is None or not run_method.type.is_cfunction or run_method.type.args:
+            error(target.pos, "%s(obj) runs obj.run(): nogil class '%s' needs a method "
+                              "'cdef void run(self)' (a 'def' method belongs to the Python wrapper)"
+                  % (fn.name, t))
+    elif t is not None and not t.is_error and not is_nogil_ref(t) and not t.is_pyobject:
+        error(target.pos, "%s() takes a nogil function (and its arguments) or an object with a "
+                          "run() method, not '%s'" % (fn.name, t))
+
+
+# Coroutine arguments travel in a tuple of the launcher (cyn/task.hpp)
+_MAX_COROUTINE_ARGUMENTS = 6
+
+
+def _check_coroutine_arguments(launcher, name, ftype, node, env):
+    """The arguments spawn()/run() copies into the coroutine must fit the function: their
+    number, and their kinds (a number for a number, a nogil object of the right class…);
+    the C++ template would otherwise fail with pages of errors about std::tuple. A None
+    argument becomes a None reference of the parameter's class."""
+    args = node.args[1:]
+    if len(args) > _MAX_COROUTINE_ARGUMENTS:
+        error(args[_MAX_COROUTINE_ARGUMENTS].pos, "%s() passes at most %d arguments to a coroutine "
+              "(group more in a nogil object)" % (launcher, _MAX_COROUTINE_ARGUMENTS))
+        return
+    if ftype.optional_arg_count:
+        error(args[0].pos if args else node.pos,
+              "%s() cannot use the default arguments of '%s': declare it without defaults"
+              % (launcher, name))
+        return
+    if len(args) != len(ftype.args):
+        error(args[-1].pos if args else node.pos,
+              "%s() passes %d argument%s to '%s', which takes %d"
+              % (launcher, len(args), "" if len(args) == 1 else "s", name, len(ftype.args)))
+        return
+    from .special_methods import _infer
+    for index, (arg, param) in enumerate(zip(args, ftype.args)):
+        if arg.is_none:
+            fits = is_nogil_ref(param.type)
+            if fits:
+                node.args[index + 1] = NogilNullNode(arg.pos, param.type)
+        else:
+            at = _infer(arg, env)
+            if at is None or at.is_error:
+                continue
+            pt = param.type
+            if is_nogil_ref(pt):
+                fits = is_nogil_ref(at) and at.is_subclass_of(pt)
+            elif pt.is_numeric or pt.is_enum:
+                fits = at.is_numeric or at.is_enum
+            else:
+                continue
+        if not fits:
+            error(arg.pos, "%s() argument for parameter '%s' of '%s' must be '%s'"
+                  % (launcher, param.name, name, param.type))
 
 
 def _analyse_nogil_special_call(node, env):
