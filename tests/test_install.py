@@ -1,16 +1,22 @@
 """The distribution installs, activates, compiles and uninstalls like a real tool.
 
-One fresh virtual environment per run: `pip install .` from the checkout, then the plain
-upstream commands (`cython --version`, `cythonize -i`, a setup.py calling
-`Cython.Build.cythonize`) compile a nogil class with no extra flags; CYTHON_NOGIL_DISABLE=1
-gives stock Cython back; `pip uninstall` removes every file, the .pth hook included.
+One fresh virtual environment per run with the checkout's wheel (`pip wheel .`) installed:
+the plain upstream commands (`cython --version`, `cythonize -i`, a setup.py calling
+`Cython.Build.cythonize`, setuptools' own .pyx support, pyximport) compile a nogil class with
+no extra flags; a project built by pip in an isolated environment finds libcyn once
+installed; CYTHON_NOGIL_DISABLE=1 gives stock Cython back; `pip uninstall` removes every
+file, the .pth hook included. `pip install cython-fork/` and `pip install -e .` get venvs of
+their own.
 """
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -42,17 +48,53 @@ def _run(cmd, cwd, env, timeout=900):
     return proc
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory):
-    root = tmp_path_factory.mktemp("venv")
+def _clean_env():
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CYN_BUILD_DIR")}
+
+
+@contextlib.contextmanager
+def _in_tree_build():
+    """pip builds the checkout in place (CMake in build-pip/runtime): one build at a time, as
+    pytest-xdist workers would otherwise run two CMake builds in one folder."""
+    lock_dir = os.path.join(H.ROOT, "build-pip")
+    os.makedirs(lock_dir, exist_ok=True)
+    with open(os.path.join(lock_dir, ".in-tree-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _new_venv(root, install_args):
+    """A fresh virtual environment under `root` with `pip install *install_args` done."""
     env_dir = root / "env"
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CYN_BUILD_DIR")}
+    env = _clean_env()
     env["PATH"] = str(env_dir / "bin") + os.pathsep + env["PATH"]
     env["VIRTUAL_ENV"] = str(env_dir)
-    proc = _run([str(env_dir / "bin" / "pip"), "install", "-q", H.ROOT], cwd=str(root), env=env)
+    with _in_tree_build():
+        proc = _run([str(env_dir / "bin" / "pip"), "install", "-q"] + list(install_args),
+                    cwd=str(root), env=env)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
     return env_dir, env
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The cython-nogil wheel of this checkout (`pip wheel .`)."""
+    folder = tmp_path_factory.mktemp("wheels")
+    with _in_tree_build():
+        proc = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", H.ROOT, "-w",
+                     str(folder)], cwd=str(folder), env=_clean_env())
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    (path,) = folder.glob("cython_nogil-*.whl")
+    return path
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory, wheel):
+    return _new_venv(tmp_path_factory.mktemp("venv"), [str(wheel)])
 
 
 def test_cython_version_names_the_fork(venv, tmp_path):
@@ -225,6 +267,182 @@ def test_disable_variable_gives_stock_cython(venv, tmp_path):
     assert "cython-nogil" not in version.stdout
 
 
+def _runpath(shared_object):
+    dynamic = subprocess.run(["readelf", "-d", str(shared_object)], capture_output=True,
+                             text=True).stdout
+    return [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines()
+            if "(RUNPATH)" in line or "(RPATH)" in line]
+
+
+def test_build_isolated_pip_install_finds_libcyn_installed_beside_it(venv, wheel, tmp_path):
+    """A project whose pyproject.toml build-requires cython-nogil, built by pip in an isolated
+    environment that is deleted afterwards: its module (one package deep) finds the libcyn of
+    the cython-nogil installed in the same site-packages through `$ORIGIN/..`."""
+    env_dir, env = venv
+    project = tmp_path / "isolated"
+    (project / "isopkg").mkdir(parents=True)
+    (project / "isopkg" / "__init__.py").write_text("")
+    (project / "isopkg" / "inner.pyx").write_text(PROBE)
+    (project / "pyproject.toml").write_text(textwrap.dedent('''
+        [build-system]
+        requires = ["setuptools>=64", "cython-nogil @ %s"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "isopkg"
+        version = "0.1"
+    ''' % wheel.as_uri()))
+    (project / "setup.py").write_text(textwrap.dedent('''
+        from setuptools import setup
+        from Cython.Build import cythonize
+        setup(packages=["isopkg"], ext_modules=cythonize("isopkg/inner.pyx", quiet=True))
+    '''))
+    # built by an interpreter without cython-nogil: only the isolated build env has it
+    built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(project), "-w",
+                  str(tmp_path / "dist")], cwd=str(tmp_path), env=_clean_env())
+    assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-5000:]
+    (project_wheel,) = (tmp_path / "dist").glob("isopkg-*.whl")
+    proc = _run([str(env_dir / "bin" / "pip"), "install", "-q", str(project_wheel)],
+                cwd=str(tmp_path), env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = _run([str(env_dir / "bin" / "python"), "-c",
+                 "import sysconfig; print(sysconfig.get_paths()['platlib'])"],
+                cwd=str(tmp_path), env=env).stdout.strip()
+    (module,) = (Path(site) / "isopkg").glob("inner.*.so")
+    runpath = ":".join(_runpath(module))
+    assert "$ORIGIN/../cython_nogil/runtime/lib" in runpath, runpath
+    assert "pip-build-env" in runpath, runpath     # the absolute entry alone is dangling
+    run = _run([str(env_dir / "bin" / "python"), "-c", "import isopkg.inner as m; print(m.main())"],
+               cwd=str(tmp_path), env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "25.0"
+
+
+def test_installed_runtime_rpath_follows_the_package_depth():
+    sys.path.insert(0, os.path.join(H.ROOT, "cython-fork"))
+    try:
+        from cython_nogil import build
+    finally:
+        sys.path.pop(0)
+    assert build.installed_runtime_rpath("top") == "-Wl,-rpath,$ORIGIN/cython_nogil/runtime/lib"
+    assert build.installed_runtime_rpath("a.b.c") == \
+        "-Wl,-rpath,$ORIGIN/../../cython_nogil/runtime/lib"
+
+
+def test_pip_install_of_the_cython_fork_folder_installs_the_same_distribution(venv, tmp_path):
+    env_dir, env = venv
+    fork_env_dir, fork_env = _new_venv(tmp_path, [os.path.join(H.ROOT, "cython-fork")])
+
+    def installed_files(directory, environment):
+        record = _run([str(directory / "bin" / "python"), "-c",
+                       "import importlib.metadata as m; "
+                       "print('\\n'.join(str(f) for f in m.files('cython-nogil')))"],
+                      cwd=str(tmp_path), env=environment)
+        assert record.returncode == 0, record.stderr
+        return {f for f in record.stdout.split() if not f.endswith("direct_url.json")}
+
+    assert installed_files(fork_env_dir, fork_env) == installed_files(env_dir, env)
+    version = _run([str(fork_env_dir / "bin" / "cython"), "--version"], cwd=str(tmp_path),
+                   env=fork_env)
+    assert "cython-nogil" in version.stdout, version.stdout + version.stderr
+    leftovers = [n for n in os.listdir(os.path.join(H.ROOT, "cython-fork"))
+                 if n.endswith(".egg-info") or n == "build"]
+    assert leftovers == []
+
+
+def test_text_that_only_shows_a_nogil_class_builds_a_plain_c_module(venv, tmp_path):
+    """A docstring, a comment or a string showing `cdef class Point nogil:` or
+    `from cyn cimport lib` does not make the module C++ linked against libcyn."""
+    env_dir, env = venv
+    (tmp_path / "plain.pyx").write_text(textwrap.dedent('''
+        """A plain module whose docstring shows cyn syntax:
+
+        cdef class Point nogil:
+            cdef double x
+        """
+        # from cyn cimport lib
+        def f():
+            return "cdef class Str nogil:" + \'\'\'
+        cimport cyn\'\'\'
+    '''))
+    proc = _run([str(env_dir / "bin" / "cythonize"), "-i", "-q", "plain.pyx"], cwd=str(tmp_path),
+                env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "plain.c").exists() and not (tmp_path / "plain.cpp").exists()
+    (module,) = tmp_path.glob("plain.*.so")
+    needed = subprocess.run(["readelf", "-d", str(module)], capture_output=True, text=True).stdout
+    assert "libcyn" not in needed and "cython_nogil" not in needed, needed
+    run = _run([str(env_dir / "bin" / "python"), "-c", "import plain; print(plain.f().split())"],
+               cwd=str(tmp_path), env=env)
+    assert run.stdout.strip() == "['cdef', 'class', 'Str', 'nogil:', 'cimport', 'cyn']", run.stderr
+
+
+def test_nogil_class_detection_skips_strings_and_comments(tmp_path):
+    sys.path.insert(0, os.path.join(H.ROOT, "cython-fork"))
+    try:
+        from cython_nogil import build
+    finally:
+        sys.path.pop(0)
+    cases = {
+        'cdef class P nogil:\n    pass\n': True,
+        'x = "it\'s"  # a comment\ncdef class P "c_P" nogil:\n    pass\n': True,
+        'from cyn cimport lib\n': True,
+        "s = '''\ncdef class Q nogil:\n'''\n": False,
+        '"""\nfrom cyn cimport lib\n"""\n': False,
+        '# cdef class Commented nogil:\n': False,
+        'x = "\\\\"\ncdef class AfterEscape nogil:\n    pass\n': True,
+    }
+    for index, (text, expected) in enumerate(cases.items()):
+        path = tmp_path / ("case%d.pyx" % index)
+        path.write_text(text)
+        assert build.source_needs_runtime(str(path)) is expected, text
+
+
+def test_setuptools_extension_without_cythonize_and_pyximport(venv, tmp_path):
+    """setuptools' own .pyx support (an Extension, no cythonize call) and pyximport build
+    nogil classes with the runtime added, as cythonize does."""
+    env_dir, env = venv
+    (tmp_path / "plainext.pyx").write_text(PROBE)
+    (tmp_path / "setup.py").write_text(textwrap.dedent('''
+        from setuptools import Extension, setup
+        setup(name="plainext", ext_modules=[Extension("plainext", ["plainext.pyx"])])
+    '''))
+    proc = _run([str(env_dir / "bin" / "python"), "setup.py", "-q", "build_ext", "--inplace"],
+                cwd=str(tmp_path), env=env)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    run = _run([str(env_dir / "bin" / "python"), "-c", "import plainext; print(plainext.main())"],
+               cwd=str(tmp_path), env=env)
+    assert run.stdout.strip() == "25.0", run.stderr
+    pyxi = tmp_path / "pyxi"
+    pyxi.mkdir()
+    (pyxi / "viapyximport.pyx").write_text(PROBE)
+    run = _run([str(env_dir / "bin" / "python"), "-c",
+                "import pyximport; pyximport.install(build_dir=%r, language_level=3)\n"
+                "import viapyximport; print(viapyximport.main())" % str(tmp_path / "pyxbld")],
+               cwd=str(pyxi), env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert run.stdout.strip().splitlines()[-1] == "25.0"
+
+
+def test_editable_install_activates_the_overlay(tmp_path):
+    env_dir, env = _new_venv(tmp_path, ["-e", H.ROOT])
+    (tmp_path / "edited.pyx").write_text(PROBE)
+    proc = _run([str(env_dir / "bin" / "cythonize"), "-i", "-q", "edited.pyx"], cwd=str(tmp_path),
+                env=env)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    run = _run([str(env_dir / "bin" / "python"), "-c", "import edited; print(edited.main())"],
+               cwd=str(tmp_path), env=env)
+    assert run.stdout.strip() == "25.0", run.stderr
+    proc = _run([str(env_dir / "bin" / "pip"), "uninstall", "-y", "-q", "cython-nogil"],
+                cwd=str(tmp_path), env=env)
+    assert proc.returncode == 0, proc.stderr
+    site = _run([str(env_dir / "bin" / "python"), "-c",
+                 "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                cwd=str(tmp_path), env=env).stdout.strip()
+    assert [n for n in os.listdir(site) if "cython_nogil" in n] == []
+
+
+# Last: it uninstalls from the shared venv.
 def test_uninstall_removes_everything(venv, tmp_path):
     env_dir, env = venv
     py = str(env_dir / "bin" / "python")

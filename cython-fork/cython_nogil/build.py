@@ -11,10 +11,19 @@ A module that cimports a nogil class *defined* in another extension module (decl
 module's .pxd) calls its methods, constructors and vtable directly, so it is linked against
 that module's shared object (`-l:shapes.cpython-311-x86_64-linux-gnu.so`, with an
 `$ORIGIN`-relative rpath): the providers are built first when they are in the same build, or
-found next to their .pxd / on sys.path when built before.
+found next to their .pxd / on sys.path when built before. Modules that cimport each other's
+nogil classes are linked in one build_ext (see `_install_build_ext_hook`).
+
+Only code counts: a docstring, comment or string that shows a nogil class does not switch a
+module to C++. Extension objects handed to cythonize one by one (setuptools' own .pyx support,
+pyximport) get the runtime too.
 
 The runtime is found, in order: inside the installed package (`cython_nogil/runtime/`), else
-in the source checkout (`runtime/include` and `$CYN_BUILD_DIR/runtime`, default `build/`).
+in the source checkout (`runtime/include` and `$CYN_BUILD_DIR/runtime`; without
+CYN_BUILD_DIR, the newer of `build/` and `build-pip/runtime/`, where `pip install -e .` builds
+it). Against an installed runtime, a module also gets an `$ORIGIN`-relative rpath to the
+cython-nogil installed beside it in site-packages (pip's isolated build environment, the
+absolute path, is gone by then).
 """
 
 import os
@@ -42,10 +51,15 @@ NO_INTERPOSITION_FLAG = "-fno-semantic-interposition"
 RUNTIME_LIBRARIES = ("cyn", "mimalloc")
 
 
+# Where libcyn lies inside the installed distribution, relative to site-packages.
+INSTALLED_LIBRARY_SUBDIR = ("cython_nogil", "runtime", "lib")
+
+
 @dataclass(frozen=True)
 class RuntimeLayout:
     include_dir: str
     library_dir: str
+    installed: bool = False     # the runtime of an installed cython-nogil (not of a checkout)
 
     def exists(self):
         return os.path.isfile(os.path.join(self.include_dir, "cyn", "object.hpp"))
@@ -53,21 +67,62 @@ class RuntimeLayout:
 
 def runtime_layout():
     installed = RuntimeLayout(os.path.join(PACKAGE_DIR, "runtime", "include"),
-                              os.path.join(PACKAGE_DIR, "runtime", "lib"))
+                              os.path.join(PACKAGE_DIR, "runtime", "lib"), installed=True)
     if installed.exists():
         return installed
     checkout = os.path.dirname(os.path.dirname(PACKAGE_DIR))
     build_dir = os.environ.get("CYN_BUILD_DIR") or os.path.join(checkout, "build")
+    if not os.environ.get("CYN_BUILD_DIR"):
+        # `pip install -e .` builds libcyn in build-pip/runtime: the newer of the two builds
+        # matches the checkout's headers
+        pip_build_dir = os.path.join(checkout, "build-pip", "runtime")
+        if _libcyn_mtime(pip_build_dir) > _libcyn_mtime(build_dir):
+            build_dir = pip_build_dir
     if not os.path.isabs(build_dir):
         build_dir = os.path.join(checkout, build_dir)
     return RuntimeLayout(os.path.join(checkout, "runtime", "include"),
                          os.path.join(build_dir, "runtime"))
 
 
+# String literals (triple-quoted first) and comments: text that only looks like code. The
+# alternatives never overlap at one position and never backtrack, so one pass is linear.
+_STRINGS_AND_COMMENTS = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n]|\\.)*"'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb"|#[^\n]*",
+    re.DOTALL)
+
+
+def _blank_string_or_comment(match):
+    text = match.group(0)
+    return b"" if text.startswith(b"#") else text[:1] * 2
+
+
+def _code_only(text):
+    """`text` with every string literal emptied and every comment removed, so that a docstring
+    or comment showing `cdef class Point nogil:` does not count as one."""
+    return _STRINGS_AND_COMMENTS.sub(_blank_string_or_comment, text)
+
+
+def _declares(pattern, text):
+    # The cheap search over the raw text rules out almost every file; only a hit is re-checked
+    # on the code alone (the tokenizing pass costs a few ms per MB).
+    return pattern.search(text) is not None and pattern.search(_code_only(text)) is not None
+
+
+def _libcyn_mtime(build_dir):
+    try:
+        return os.path.getmtime(os.path.join(build_dir, "runtime", "libcyn.so"))
+    except OSError:
+        return -1.0
+
+
 def source_needs_runtime(path):
     try:
         with open(path, "rb") as source:
-            return _NEEDS_RUNTIME.search(source.read()) is not None
+            return _declares(_NEEDS_RUNTIME, source.read())
     except OSError:
         return False
 
@@ -102,7 +157,7 @@ def provider_modules(extension, dependency_tree):
                 continue
             try:
                 with open(path, "rb") as pxd:
-                    if not _DEFINES_NOGIL_CLASS.search(pxd.read()):
+                    if not _declares(_DEFINES_NOGIL_CLASS, pxd.read()):
                         continue
             except OSError:
                 continue
@@ -110,6 +165,18 @@ def provider_modules(extension, dependency_tree):
             if name != extension.name and (name, path) not in found:
                 found.append((name, path))
     return found
+
+
+def installed_runtime_rpath(module_name):
+    """The `$ORIGIN`-relative rpath from module `module_name`, once installed in site-packages,
+    to site-packages/cython_nogil/runtime/lib.
+
+    The absolute rpath to the libcyn the module was linked against is not enough: pip's build
+    isolation installs cython-nogil in a temporary environment that is deleted after the build.
+    A module's dotted name fixes where it is installed (`pkg.sub.mod` -> site-packages/pkg/sub/),
+    so one exact entry finds the libcyn of the cython-nogil installed beside it."""
+    depth = module_name.count(".")
+    return "-Wl,-rpath," + "/".join(("$ORIGIN",) + ("..",) * depth + INSTALLED_LIBRARY_SUBDIR)
 
 
 def add_runtime(extension, layout=None):
@@ -129,6 +196,9 @@ def add_runtime(extension, layout=None):
     add("library_dirs", [layout.library_dir])
     add("runtime_library_dirs", [layout.library_dir])
     add("libraries", list(RUNTIME_LIBRARIES))
+    if layout.installed:
+        # passed as one argv item (no shell), so `$ORIGIN` reaches the linker literally
+        add("extra_link_args", [installed_runtime_rpath(extension.name)])
     return extension
 
 
@@ -146,11 +216,24 @@ def install():
             tree = Dependencies.create_dependency_tree(ctx)
         except Exception:
             tree = None
+        # Extension objects given as patterns: setuptools' own Cython support (an Extension
+        # with .pyx sources and no cythonize call) and pyximport cythonize them one by one and
+        # keep only the new `sources`, so the runtime must be added to them as well.
+        templates = {}
+        for pattern in patterns if isinstance(patterns, (list, tuple)) else [patterns]:
+            if hasattr(pattern, "sources") and hasattr(pattern, "name"):
+                templates[pattern.name] = pattern
         for extension in module_list:
             if hasattr(extension, "sources") and extension_needs_runtime(extension, tree):
-                add_runtime(extension)
-                if tree is not None:
-                    extension.cyn_providers = provider_modules(extension, tree)
+                targets = [extension]
+                template = templates.get(extension.name)
+                if template is not None and template is not extension:
+                    targets.append(template)
+                providers = provider_modules(extension, tree) if tree is not None else None
+                for target in targets:
+                    add_runtime(target)
+                    if providers is not None:
+                        target.cyn_providers = providers
         return module_list, metadata
 
     create_extension_list.cyn_wrapped = True
@@ -159,7 +242,16 @@ def install():
 
 
 def _install_build_ext_hook():
-    """Teach build_ext to build providers first and link users against them."""
+    """Teach build_ext to build providers first and link users against them.
+
+    Modules that cimport each other's nogil classes (a cycle) each need the other's shared
+    object at link time, which cannot both exist first. Linking a shared object with undefined
+    symbols is allowed (every extension module leaves Python's own undefined), so the first
+    module of a cycle is linked without the providers not built yet, the others against it,
+    and then the first is linked once more, from the same object files, against all of them.
+    Each then lists the others as DT_NEEDED: whichever is imported first, the dynamic linker
+    loads the whole cycle (once: a cycle of DT_NEEDED is allowed) and resolves the vtables,
+    constructors and methods each takes from the other before any module code runs."""
     try:
         import setuptools  # noqa: F401  (makes `distutils` setuptools' copy, as build_ext uses)
         from distutils.command import build_ext as build_ext_module
@@ -176,18 +268,93 @@ def _install_build_ext_hook():
         if any(p in names for e in self.extensions for p, _ in getattr(e, "cyn_providers", ())):
             self.extensions = providers_first(self.extensions)
             self.parallel = None      # a user links against a provider built just before
+        self.cyn_relinks = []
         return upstream_build_extensions(self)
 
     def build_extension(self, ext):
-        providers = getattr(ext, "cyn_providers", ())
+        providers = list(getattr(ext, "cyn_providers", ()))
+        deferred = [(name, pxd) for name, pxd in providers
+                    if _awaits_build_in_cycle(self, ext, name)]
+        if deferred:
+            providers = [p for p in providers if p not in deferred]
+        original_link_args = ext.extra_link_args
         if providers:
             ext.extra_link_args = list(ext.extra_link_args or []) + link_args_for_providers(
                 self, ext, providers)
-        return upstream_build_extension(self, ext)
+        try:
+            link_call = _capture_link(self, lambda: upstream_build_extension(self, ext))
+        finally:
+            ext.extra_link_args = original_link_args
+        relinks = getattr(self, "cyn_relinks", None)
+        if relinks is None:
+            relinks = self.cyn_relinks = []
+        if deferred and link_call is not None:
+            relinks.append((ext, deferred, link_call))
+        _relink_completed_cycles(self, relinks)
 
     build_extension.cyn_wrapped = True
     cls.build_extensions = build_extensions
     cls.build_extension = build_extension
+
+
+def _awaits_build_in_cycle(build_ext, ext, provider_name):
+    """True when `provider_name` is built later in this same build_ext and, through its own
+    providers, needs `ext`: the two are a cycle and ext is linked without it first."""
+    by_name = {e.name: e for e in build_ext.extensions}
+    if provider_name not in by_name or os.path.exists(build_ext.get_ext_fullpath(provider_name)):
+        return False
+    seen, stack = set(), [provider_name]
+    while stack:
+        name = stack.pop()
+        if name == ext.name:
+            return True
+        if name in seen or name not in by_name:
+            continue
+        seen.add(name)
+        stack.extend(p for p, _ in getattr(by_name[name], "cyn_providers", ()))
+    return False
+
+
+def _capture_link(build_ext, build):
+    """Runs `build` and returns the (args, kwargs) of its link_shared_object call, or None
+    when it linked nothing (the module was up to date)."""
+    compiler = build_ext.compiler
+    upstream_link = compiler.link_shared_object
+    calls = []
+
+    def link_shared_object(*args, **kwargs):
+        calls.append((args, dict(kwargs)))
+        return upstream_link(*args, **kwargs)
+
+    own_attribute = "link_shared_object" in vars(compiler)
+    compiler.link_shared_object = link_shared_object
+    try:
+        build()
+    finally:
+        if own_attribute:
+            compiler.link_shared_object = upstream_link
+        else:
+            del compiler.link_shared_object   # back to the class's method
+    return calls[-1] if calls else None
+
+
+def _relink_completed_cycles(build_ext, relinks):
+    """Links once more each module of a cycle whose deferred providers now exist."""
+    for entry in list(relinks):
+        ext, deferred, (args, kwargs) = entry
+        if not all(os.path.exists(build_ext.get_ext_fullpath(name)) for name, _ in deferred):
+            continue
+        relinks.remove(entry)
+        kwargs = dict(kwargs)
+        kwargs["extra_postargs"] = list(kwargs.get("extra_postargs") or []) + \
+            link_args_for_providers(build_ext, ext, deferred)
+        compiler = build_ext.compiler
+        forced = compiler.force
+        compiler.force = True         # the first link's output is newer than the objects
+        try:
+            compiler.link_shared_object(*args, **kwargs)
+        finally:
+            compiler.force = forced
 
 
 def install_cythonize_hook():
@@ -200,8 +367,10 @@ def install_cythonize_hook():
     upstream = getattr(Cythonize, "_build", None)
     if upstream is not None and not getattr(upstream, "cyn_wrapped", False):
         def _build(ext_modules, parallel):
-            for wave in build_waves(ext_modules):
-                upstream(wave, parallel)
+            for wave, has_cycle in build_waves(ext_modules):
+                # parallel mode gives each module a build_ext of its own; a cycle must be
+                # linked in one (serial mode: one build_ext per base folder)
+                upstream(wave, 1 if has_cycle else parallel)
 
         _build.cyn_wrapped = True
         Cythonize._build = _build
@@ -227,8 +396,10 @@ def _main_without_traceback(upstream_main):
 
 
 def build_waves(ext_modules):
-    """Split cythonize's [(base_dir, [extensions])] into waves: each wave only links against
-    providers built in earlier waves (one wave when no module needs another)."""
+    """Split cythonize's [(base_dir, [extensions])] into [(wave, has_cycle)]: each wave only
+    links against providers built in earlier waves (one wave when no module needs another);
+    modules that need each other (and those that need them) form a last wave with
+    has_cycle set, to be built by one build_ext."""
     names = {e.name for _, modules in ext_modules for e in modules}
     pending = [(base, e) for base, modules in ext_modules for e in modules]
     built, waves = set(), []
@@ -236,12 +407,13 @@ def build_waves(ext_modules):
         ready = [(b, e) for b, e in pending
                  if all(p in built or p not in names or p == e.name
                         for p, _ in getattr(e, "cyn_providers", ()))]
-        if not ready:                 # a cycle: build the rest together, the linker reports it
+        has_cycle = not ready
+        if has_cycle:
             ready = pending
         wave = {}
         for base, e in ready:
             wave.setdefault(base, []).append(e)
-        waves.append(list(wave.items()))
+        waves.append((list(wave.items()), has_cycle))
         built.update(e.name for _, e in ready)
         pending = [item for item in pending if item not in ready]
     return waves
@@ -303,7 +475,8 @@ def link_args_for_providers(build_ext, ext, providers):
             from distutils.errors import DistutilsError
             raise DistutilsError(
                 "module '%s' uses nogil classes of module '%s' (%s), whose compiled extension "
-                "was not found: build '%s' first, or in the same cythonize call"
+                "was not found: build '%s' first, or in the same cythonize call (modules that "
+                "cimport each other's nogil classes must be built in one call)"
                 % (ext.name, name, pxd_path, name))
         folder = os.path.dirname(os.path.abspath(path))
         args += ["-L" + folder, "-l:" + os.path.basename(path)]

@@ -218,6 +218,24 @@ def install():
 
     ModuleNode.ModuleNode.generate_struct_union_predeclaration = generate_struct_union_predeclaration
 
+    # ---- modules that cimport each other's nogil classes ------------------------------
+    # Upstream declares and defines the types module by module, so a class of module a with a
+    # field of module b's class (while b's class refers to a's) would name b's class before
+    # its declaration. With nogil classes of two or more modules, all are declared up front.
+    upstream_type_definitions = ModuleNode.ModuleNode.generate_type_definitions
+
+    def generate_type_definitions(self, env, modules, vtab_list, vtabslot_list, code):
+        nogil_entries = [entry for module in modules for entry in module.type_entries
+                         if (module is env or entry.defined_in_pxd) and not entry.in_cinclude
+                         and is_defined_nogil_struct(entry.type)
+                         and getattr(entry.type, 'cyn_namespace', None)]
+        if len({getattr(entry.type, 'cyn_namespace') for entry in nogil_entries}) > 1:
+            for entry in nogil_entries:
+                generate_struct_union_predeclaration(self, entry, code)
+        return upstream_type_definitions(self, env, modules, vtab_list, vtabslot_list, code)
+
+    ModuleNode.ModuleNode.generate_type_definitions = generate_type_definitions
+
     # ---- a wrapper type imported from another module has its Python name ---------
     upstream_type_import = ModuleNode.ModuleNode.generate_type_import_call
 
