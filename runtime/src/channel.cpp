@@ -1,6 +1,8 @@
 // Type-erased channels and select (cyn/channel.hpp, cyn/select.hpp).
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "cyn/channel.hpp"
@@ -80,6 +82,12 @@ __attribute__((noinline)) std::uint32_t next_random() noexcept {
 
 ChannelBase::ChannelBase(std::size_t capacity, const detail::ElemOps* ops)
     : ops_(ops), cap_(capacity) {
+  // A negative capacity from Cython arrives here as a huge size_t; a product that overflows
+  // would allocate a tiny buffer and let sends write past it. Go panics ("makechan: size out
+  // of range"); we throw, which `except +` turns into ValueError.
+  if (cap_ > static_cast<std::size_t>(PTRDIFF_MAX) / (ops_->size ? ops_->size : 1)) {
+    throw std::invalid_argument("Channel capacity out of range");
+  }
   if (cap_ > 0) buf_ = static_cast<char*>(alloc_bytes(cap_ * ops_->size));
 }
 
@@ -244,13 +252,17 @@ struct LockAll {
     for (std::size_t i = 0; i < n; ++i) chans.push_back(channel_at(i));
     std::sort(chans.begin(), chans.end());
     chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
+    if (!chans.empty() && chans.front() == nullptr) chans.erase(chans.begin());  // None cases
   }
 };
 }  // namespace
 
 int Select::run(bool block) {
   const int n = static_cast<int>(cases_.size());
-  if (n == 0) {
+  // A case on a None channel (Go's nil channel) can never proceed: it takes no part below.
+  const bool any_channel = std::any_of(cases_.begin(), cases_.end(),
+                                       [](const Case& c) { return c.ch.get() != nullptr; });
+  if (!any_channel) {
     if (!block) return -1;
     Parker forever;
     forever.park();  // nobody holds it: blocked for good (deadlock detection sees it)
@@ -280,6 +292,7 @@ int Select::run(bool block) {
   for (int k = 0; k < n; ++k) {
     int i = order[k];
     Case& c = cases_[i];
+    if (!c.ch) continue;
     detail::ChanWaiter* wake = nullptr;
     bool done;
     if (c.is_send) {
@@ -309,6 +322,7 @@ int Select::run(bool block) {
   std::vector<detail::ChanWaiter> waiters(n);
   for (int i = 0; i < n; ++i) {
     Case& c = cases_[i];
+    if (!c.ch) continue;
     detail::ChanWaiter& w = waiters[i];
     w.slot = c.slot;
     w.parker = &state.parker;
@@ -323,7 +337,7 @@ int Select::run(bool block) {
   lock_all();
   for (int i = 0; i < n; ++i) {
     Case& c = cases_[i];
-    (c.is_send ? c.ch->sendq_ : c.ch->recvq_).remove(&waiters[i]);
+    if (c.ch) (c.is_send ? c.ch->sendq_ : c.ch->recvq_).remove(&waiters[i]);
   }
   unlock_all();
   Case& c = cases_[fired];

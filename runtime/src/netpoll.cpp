@@ -65,11 +65,12 @@ struct Poller {
 };
 
 std::atomic<Poller*> g_poller{nullptr};
-std::once_flag g_poller_once;
+std::mutex g_poller_start_mu;  // not a once_flag: a forked child starts a poller of its own
 
 Poller* poller() {
   if (Poller* p = g_poller.load(std::memory_order_acquire)) return p;
-  std::call_once(g_poller_once, [] {
+  std::lock_guard<std::mutex> start(g_poller_start_mu);
+  if (g_poller.load(std::memory_order_acquire) == nullptr) {
     auto* p = new Poller();
     p->epfd = epoll_create1(EPOLL_CLOEXEC);
     p->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -89,7 +90,7 @@ Poller* poller() {
     __lsan_register_root_region(mem, kMaxFds * sizeof(std::atomic<PollDesc*>));
 #endif
     g_poller.store(p, std::memory_order_release);
-  });
+  }
   return g_poller.load(std::memory_order_acquire);
 }
 
@@ -197,6 +198,20 @@ int wait_io(int fd, bool write, std::int64_t timeout_ns) {
   if (timeout_ns > 0) timer_cancel(&timer);
   p->waiters.fetch_sub(1, std::memory_order_seq_cst);
   return w.result;
+}
+
+// In a forked child: the parent's epoll set is shared with it (fork copies the descriptor,
+// not the kernel object), and its waiters are threads that do not exist here. Drop our
+// descriptors of it and start a fresh poller on first use. The old record stays allocated:
+// its lock may have been held by a parent thread at the fork.
+void netpoll_after_fork_in_child() noexcept {
+  Poller* old = g_poller.load(std::memory_order_relaxed);
+  new (&g_poller_start_mu) std::mutex();
+  g_poller.store(nullptr, std::memory_order_relaxed);
+  if (old) {
+    ::close(old->epfd);
+    ::close(old->evfd);
+  }
 }
 
 long netpoll_waiters() noexcept {

@@ -40,5 +40,9 @@ int netpoll_poll(std::int64_t timeout_ns);
 void netpoll_interrupt() noexcept;
 // Number of coroutines currently waiting for I/O readiness.
 long netpoll_waiters() noexcept;
+// In a forked child (pthread_atfork, set up by the scheduler): forget the parent's poller and
+// stack pool locks so the child's runtime starts afresh.
+void netpoll_after_fork_in_child() noexcept;
+void stacks_after_fork_in_child() noexcept;
 
 }  // namespace cyn::detail

@@ -5,7 +5,9 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cyn/coro.hpp"
@@ -63,11 +66,12 @@ void* const kTaskSuspended = nullptr;
 
 // The state shared by cyn::run() and its root task.
 struct RunState {
-  std::atomic<std::uint32_t> state{0};  // kRunning, then kDone or kDeadlock
+  std::atomic<std::uint32_t> state{0};  // kRunning, then kDone, kDeadlock or kInterrupted
   std::atomic<int> refs{2};             // run()'s and the task's
   std::exception_ptr error;             // a C++ exception that escaped the root
   void* python_error = nullptr;         // a Python exception that escaped it (cyn_capture_error)
-  static constexpr std::uint32_t kRunning = 0, kDone = 1, kDeadlock = 2;
+  // kInterrupted: run()'s caller stopped waiting (Ctrl-C); the root runs on without it.
+  static constexpr std::uint32_t kRunning = 0, kDone = 1, kDeadlock = 2, kInterrupted = 3;
   void unref() noexcept {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
@@ -141,7 +145,7 @@ struct Scheduler {
 namespace {
 
 std::atomic<Scheduler*> g_sched{nullptr};
-std::once_flag g_start_once;
+std::mutex g_start_mu;  // not a once_flag: a forked child starts a scheduler of its own
 std::atomic<int> g_configured_threads{0};
 std::atomic<bool> g_started{false};
 
@@ -407,6 +411,20 @@ void run_task_body(Task* t) {
     if (rs->state.compare_exchange_strong(expected, RunState::kDone,
                                           std::memory_order_acq_rel)) {
       futex_wake(&rs->state, 1);
+    } else {
+      // Nobody waits for this root any more (run() was interrupted, or gave it up as
+      // deadlocked): report what escaped it as a spawned coroutine's would be.
+      if (rs->python_error) {
+        cyn_restore_error(std::exchange(rs->python_error, nullptr));
+        cyn_report_uncaught_error("coroutine");
+      }
+      if (std::exception_ptr error = std::exchange(rs->error, nullptr)) {
+        try {
+          std::rethrow_exception(error);
+        } catch (...) {
+          report_escaped_cpp_exception();
+        }
+      }
     }
     rs->unref();
   }
@@ -620,8 +638,111 @@ void block_async_signals(sigset_t* old) {
   pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Coroutine stack overflow: a clear message instead of a bare "Segmentation fault"
+//
+// A coroutine stack is small (64 KiB by default) and has a PROT_NONE guard page below it, so
+// deep recursion faults there. The fault itself cannot be recovered from (the coroutine's
+// frames are gone), but the user should learn what happened and which knob to turn. A
+// SIGSEGV handler, running on a per-worker alternate signal stack (the faulting stack is
+// full), checks whether the faulting worker's stack pointer has left its coroutine's usable
+// stack, writes a one-line diagnosis if so, and then hands the fault to whatever handler was
+// installed before (Python's faulthandler, the default core dump...), so the process dies
+// exactly as it did before, only explained. Sanitizer builds keep their own reports.
+
+#if !defined(CYN_ASAN) && !defined(CYN_TSAN)
+#define CYN_STACK_OVERFLOW_HANDLER 1
+#endif
+
+#ifdef CYN_STACK_OVERFLOW_HANDLER
+struct sigaction g_previous_segv_action;
+
+// async-signal-safe formatting of the message.
+void write_overflow_message(std::size_t stack_size) noexcept {
+  char buf[256];
+  std::size_t n = 0;
+  auto put = [&](const char* text) {
+    while (*text && n < sizeof buf) buf[n++] = *text++;
+  };
+  put("cyn: coroutine stack overflow (deep recursion or large local arrays in a coroutine; its "
+      "stack has ");
+  char digits[24];
+  int k = 0;
+  do {
+    digits[k++] = static_cast<char>('0' + stack_size % 10);
+    stack_size /= 10;
+  } while (stack_size && k < 24);
+  while (k > 0 && n < sizeof buf) buf[n++] = digits[--k];
+  put(" bytes: raise CYN_STACK_SIZE)\n");
+  ssize_t ignored = ::write(2, buf, n);
+  (void)ignored;
+}
+
+std::uintptr_t faulting_stack_pointer(void* ucontext) noexcept {
+  auto* uc = static_cast<ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.sp);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+void on_segv(int sig, siginfo_t* info, void* ucontext) {
+  Worker* w = tls_worker;
+  Fiber* f = w ? w->current_fiber : nullptr;
+  if (f != nullptr) {
+    const auto low = reinterpret_cast<std::uintptr_t>(f->stack_low);
+    const auto fault = reinterpret_cast<std::uintptr_t>(info->si_addr);
+    const std::uintptr_t sp = faulting_stack_pointer(ucontext);
+    // The stack pointer went below the usable area, or the access hit the guard page.
+    const bool sp_below = sp != 0 && sp < low && low - sp < (std::uintptr_t{1} << 30);
+    const bool in_guard = fault >= reinterpret_cast<std::uintptr_t>(f->map_base) && fault < low;
+    if (sp_below || in_guard) write_overflow_message(f->stack_size);
+  }
+  // Chain: the handler that was there before ours decides what the fault means.
+  const struct sigaction& prev = g_previous_segv_action;
+  if (prev.sa_flags & SA_SIGINFO) {
+    if (prev.sa_sigaction != nullptr) {
+      prev.sa_sigaction(sig, info, ucontext);
+      return;
+    }
+  } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  // Default action: put it back and return; the faulting instruction faults again and the
+  // process dies with SIGSEGV as it would have without us.
+  sigaction(SIGSEGV, &prev, nullptr);
+}
+
+void install_overflow_handler() {
+  struct sigaction action = {};
+  action.sa_sigaction = &on_segv;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &g_previous_segv_action);
+}
+
+// Each worker needs an alternate signal stack: the overflowed one has no room for a handler.
+void give_thread_a_signal_stack() {
+  const std::size_t size = 64 * 1024;
+  void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return;  // no diagnosis on this worker; the fault still kills
+  stack_t ss = {};
+  ss.ss_sp = mem;
+  ss.ss_size = size;
+  sigaltstack(&ss, nullptr);
+}
+#endif
+
 void worker_main(Worker* w) {
   tls_worker = w;
+#ifdef CYN_STACK_OVERFLOW_HANDLER
+  give_thread_a_signal_stack();
+#endif
   cyn_run_thread_start_hook();
 #ifdef CYN_TSAN
   w->tsan_sched_fiber = __tsan_get_current_fiber();
@@ -656,16 +777,39 @@ void start_scheduler() {
   s->idle.reserve(s->nworkers);
   g_started.store(true);
   g_sched.store(s, std::memory_order_release);
+#ifdef CYN_STACK_OVERFLOW_HANDLER
+  install_overflow_handler();
+#endif
   sigset_t old;
   block_async_signals(&old);
   for (Worker* w : s->workers) std::thread(worker_main, w).detach();
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
+// fork() copies only the calling thread: in the child, the parent's workers are gone, their
+// queues and the locks they may have held are meaningless, and the epoll set is the
+// parent's. Forget all of it (the old records are leaked, not touched) so that the child's
+// first spawn/run starts a fresh scheduler, as it does in a new process. Coroutines of the
+// parent do not exist in the child (as threads do not).
+void forget_scheduler_in_child() noexcept {
+  new (&g_start_mu) std::mutex();
+  g_sched.store(nullptr, std::memory_order_relaxed);
+  g_started.store(false, std::memory_order_relaxed);
+  tls_worker = nullptr;  // fork() called from a coroutine: this thread is no worker here
+  netpoll_after_fork_in_child();
+  stacks_after_fork_in_child();
+}
+
 inline Scheduler* sched() {
   Scheduler* s = g_sched.load(std::memory_order_acquire);
   if (__builtin_expect(s != nullptr, 1)) return s;
-  std::call_once(g_start_once, start_scheduler);
+  std::lock_guard<std::mutex> start(g_start_mu);
+  if (g_sched.load(std::memory_order_acquire) == nullptr) {
+    static const bool fork_handler_set =
+        (pthread_atfork(nullptr, nullptr, &forget_scheduler_in_child), true);
+    (void)fork_handler_set;
+    start_scheduler();
+  }
   return g_sched.load(std::memory_order_acquire);
 }
 
@@ -699,7 +843,32 @@ void add_timer_after(void* arg) { timer_add(static_cast<Timer*>(arg)); }
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+// The GIL (see release_gil_if_held in scheduler.hpp)
+
+std::atomic<cyn_gil_release_hook> g_gil_release{nullptr};
+std::atomic<cyn_gil_reacquire_hook> g_gil_reacquire{nullptr};
+
+std::atomic<cyn_signal_check_hook> g_signal_check{nullptr};
+constexpr std::int64_t kSignalCheckNs = 100'000'000;  // run() looks at Python's signals 10x/s
+
+// Inlined into every blocking path of this file (it runs at each coroutine switch).
+inline bool release_gil_fast(void** saved) noexcept {
+  cyn_gil_release_hook release = g_gil_release.load(std::memory_order_acquire);
+  if (release == nullptr) return false;
+  *saved = release();
+  return *saved != nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public low-level interface
+
+bool release_gil_if_held(void** saved) noexcept { return release_gil_fast(saved); }
+
+void reacquire_gil(void* saved) noexcept {
+  if (cyn_gil_reacquire_hook reacquire = g_gil_reacquire.load(std::memory_order_acquire)) {
+    reacquire(saved);
+  }
+}
 
 std::int64_t now_ns() noexcept {
   timespec ts;
@@ -758,19 +927,37 @@ void run_root(Task* t) {
   // a waiting run() and nothing runnable, and call it a deadlock.
   global_push(s, t);
   wakep(s);
+  // Called with the GIL held (run() without `with nogil:`): release it while waiting, or
+  // every coroutine that needs it (`with gil:`, raising an exception) would wait forever.
+  void* gil = nullptr;
+  const bool released = release_gil_fast(&gil);
   // Deadlock watch (this thread is idle anyway): quiescent at two checks in a row with no
   // wake-up from outside in between means no coroutine can ever run again. Two checks
   // rather than one, so a plain thread that is about to send, done() etc. gets its chance.
   const std::int64_t interval = deadlock_interval_ns();
+  // Python signals (Ctrl-C) are checked at every wake-up, as Thread.join() does: a handler
+  // that raises (KeyboardInterrupt) ends the wait, and the root runs on without a waiter.
+  cyn_signal_check_hook check_signals = g_signal_check.load(std::memory_order_acquire);
+  std::int64_t wake_every = interval;
+  if (check_signals && (wake_every <= 0 || wake_every > kSignalCheckNs)) {
+    wake_every = kSignalCheckNs;
+  }
   bool suspect = false;
   std::uint64_t pushes_seen = 0;
   while (rs->state.load(std::memory_order_acquire) == RunState::kRunning) {
-    if (interval <= 0) {
+    if (wake_every <= 0) {
       futex_wait(&rs->state, RunState::kRunning);
       continue;
     }
-    futex_wait_for(&rs->state, RunState::kRunning, interval);
+    futex_wait_for(&rs->state, RunState::kRunning, wake_every);
     if (rs->state.load(std::memory_order_acquire) != RunState::kRunning) break;
+    if (check_signals && check_signals() != 0) {
+      std::uint32_t expected = RunState::kRunning;
+      rs->state.compare_exchange_strong(expected, RunState::kInterrupted,
+                                        std::memory_order_acq_rel);
+      break;  // interrupted, or done in the meantime (then the exception waits for Python)
+    }
+    if (interval <= 0) continue;
     std::lock_guard<std::mutex> g(s->idle_mu);
     bool quiet = quiescent_locked(s);
     std::uint64_t pushes = s->global_pushes.load(std::memory_order_relaxed);
@@ -782,13 +969,19 @@ void run_root(Task* t) {
     suspect = quiet;
     pushes_seen = pushes;
   }
+  if (released) reacquire_gil(gil);
   std::uint32_t state = rs->state.load(std::memory_order_acquire);
+  if (state == RunState::kInterrupted || state == RunState::kDeadlock) {
+    // The root may still end (and write its error fields, which it then reports itself).
+    rs->unref();
+    if (state == RunState::kDeadlock) throw DeadlockError();
+    throw PythonErrorPending();  // KeyboardInterrupt, set by check_signals()
+  }
   // Take the exception out: the task may drop the last reference to `rs` on its thread, and
   // the exception object must die here, where it is rethrown.
   std::exception_ptr error = std::move(rs->error);
   void* python_error = rs->python_error;
   rs->unref();
-  if (state == RunState::kDeadlock) throw DeadlockError();
   if (python_error != nullptr) {
     // Raised again on this thread; Cython's `except +` lets a pending Python exception pass.
     cyn_restore_error(python_error);
@@ -868,6 +1061,12 @@ bool wait_idle(double timeout_s) {
 
 void yield_() {
   detail::Worker* w = detail::this_worker();
+  void* gil = nullptr;
+  if (detail::release_gil_fast(&gil)) {  // a thread, or a coroutine pinned by the GIL
+    sched_yield();
+    detail::reacquire_gil(gil);
+    return;
+  }
   if (!w || !w->current) {
     sched_yield();
     return;
@@ -875,15 +1074,30 @@ void yield_() {
   detail::suspend(&detail::yield_after, w->current);
 }
 
+namespace {
+// Longest sleep we represent: ~146 years of nanoseconds, so that now + duration cannot
+// overflow int64. Longer (or infinite) sleeps are capped to it: in practice, forever.
+constexpr double kMaxSleepSeconds = 4.6e9;
+}  // namespace
+
 void sleep(double seconds) {
   detail::Worker* w = detail::this_worker();
-  if (!w || !w->current) {
-    if (seconds <= 0) return;
-    timespec ts;
-    ts.tv_sec = static_cast<time_t>(seconds);
-    ts.tv_nsec = static_cast<long>((seconds - static_cast<double>(ts.tv_sec)) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  // NaN and non-positive durations only yield; huge ones would overflow the conversions.
+  if (!(seconds > 0)) seconds = 0;
+  if (seconds > kMaxSleepSeconds) seconds = kMaxSleepSeconds;
+  void* gil = nullptr;
+  const bool released = detail::release_gil_fast(&gil);
+  if (!w || !w->current || released) {  // a thread, or a coroutine pinned by the GIL
+    if (seconds > 0) {
+      timespec ts;
+      ts.tv_sec = static_cast<time_t>(seconds);
+      ts.tv_nsec = static_cast<long>((seconds - static_cast<double>(ts.tv_sec)) * 1e9);
+      while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+      }
+    } else if (released) {
+      sched_yield();
     }
+    if (released) detail::reacquire_gil(gil);
     return;
   }
   if (seconds <= 0) {
@@ -901,14 +1115,22 @@ void sleep(double seconds) {
 // Parker
 
 void Parker::park() {
-  if (task_) {
+  void* gil = nullptr;
+  const bool released = detail::release_gil_fast(&gil);
+  if (task_ && !released) {
     detail::suspend(&Parker::after_suspend, this);
     return;
   }
+  // A plain thread, or a coroutine pinned to its thread by the GIL; either way the GIL (if
+  // held) is released while the thread blocks. unpark() sees kParkedThread and wakes the
+  // futex, not the task.
   std::uint32_t expected = kRunning;
-  if (state_.compare_exchange_strong(expected, kParked, std::memory_order_acq_rel)) {
-    while (state_.load(std::memory_order_acquire) == kParked) detail::futex_wait(&state_, kParked);
+  if (state_.compare_exchange_strong(expected, kParkedThread, std::memory_order_acq_rel)) {
+    while (state_.load(std::memory_order_acquire) == kParkedThread) {
+      detail::futex_wait(&state_, kParkedThread);
+    }
   }
+  if (released) detail::reacquire_gil(gil);
 }
 
 void Parker::after_suspend(void* p) {
@@ -924,12 +1146,20 @@ void Parker::unpark() noexcept {
   detail::Task* t = task_;
   std::uint32_t old = state_.exchange(kWoken, std::memory_order_acq_rel);
   if (old == kParked) {
-    if (t) {
-      detail::ready(t);
-    } else {
-      detail::futex_wake(&state_, 1);
-    }
+    detail::ready(t);  // a suspended coroutine
+  } else if (old == kParkedThread) {
+    detail::futex_wake(&state_, 1);
   }
 }
 
 }  // namespace cyn
+
+extern "C" void cyn_set_gil_hooks(cyn_gil_release_hook release_if_held,
+                                  cyn_gil_reacquire_hook reacquire) {
+  cyn::detail::g_gil_reacquire.store(reacquire, std::memory_order_release);
+  cyn::detail::g_gil_release.store(release_if_held, std::memory_order_release);
+}
+
+extern "C" void cyn_set_signal_check_hook(cyn_signal_check_hook check) {
+  cyn::detail::g_signal_check.store(check, std::memory_order_release);
+}

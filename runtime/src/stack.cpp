@@ -10,6 +10,7 @@
 #include <mutex>
 #include <new>
 
+#include "runtime_internal.hpp"
 #include "sanitizer_fiber.hpp"
 
 namespace cyn::detail {
@@ -121,6 +122,10 @@ void fiber_destroy(Fiber* f) noexcept {
   munmap(base, size);
   g_mapped.fetch_sub(1, std::memory_order_relaxed);
 }
+
+// In a forked child: a parent worker may have held the pool lock at the fork; the pooled
+// stacks themselves were copied and stay usable.
+void stacks_after_fork_in_child() noexcept { new (&g_pool_mu) std::mutex(); }
 
 long mapped_fibers() noexcept { return g_mapped.load(std::memory_order_relaxed); }
 

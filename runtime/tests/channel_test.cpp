@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -87,6 +89,17 @@ TEST(Channel, SendOnClosedThrowsAndCloseTwiceThrows) {
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "close of closed channel");
   }
+}
+
+// Cython passes a negative capacity as a huge size_t; a capacity whose buffer size overflows
+// used to allocate a tiny buffer (or abort with bad_alloc): now it is refused up front.
+TEST(Channel, CapacityOutOfRangeThrowsInvalidArgument) {
+  const auto before = cyn::live_objects();
+  EXPECT_THROW(cyn::make<cyn::Channel<int>>(static_cast<std::size_t>(-1)), std::invalid_argument);
+  EXPECT_THROW(cyn::make<cyn::Channel<long>>(std::size_t{1} << 61), std::invalid_argument);
+  EXPECT_EQ(cyn::live_objects(), before);
+  auto ok = cyn::make<cyn::Channel<long>>(1000);
+  EXPECT_EQ(ok->cap(), 1000u);
 }
 
 TEST(Channel, CloseWakesBlockedReceiversAndSenders) {

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -314,6 +318,144 @@ TEST(Coro, DeepRecursionFitsTheDefaultStack) {
     result = F::f(200);
   });
   EXPECT_EQ(result, 20100);
+}
+
+TEST(Coro, SpawnOfANullObjectThrowsInTheSpawner) {
+  cyn::Ref<Counter> none;
+  EXPECT_THROW(cyn::spawn(none), std::invalid_argument);
+}
+
+// Overflowing a coroutine stack kills the process as before (the guard page faults), but
+// says why first. Sanitizer builds report overflows themselves (no handler of ours there).
+#if !defined(CYN_TEST_SLOW)
+TEST(CoroDeathTest, StackOverflowIsExplainedBeforeTheCrash) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(cyn::run(+[]() {
+    struct F {
+      __attribute__((noinline)) static long f(long n) {
+        volatile char frame[512];
+        frame[n % 512] = static_cast<char>(n);
+        return n == 0 ? 0 : f(n - 1) + frame[(n + 1) % 512];
+      }
+    };
+    cyn::yield_();  // on a coroutine stack now
+    (void)F::f(1000000);
+  }), "cyn: coroutine stack overflow");
+}
+#endif
+
+// A stand-in for the GIL (the Python glue installs the real hooks): a per-thread flag that the
+// release hook clears and the reacquire hook sets again.
+thread_local bool t_fake_gil_held = false;
+std::atomic<int> g_fake_gil_releases{0};
+__attribute__((noinline)) bool& fake_gil_held() {
+  asm volatile("" ::: "memory");  // never cache this thread-local's address across a switch
+  return t_fake_gil_held;
+}
+void* fake_gil_release() {
+  if (!fake_gil_held()) return nullptr;
+  fake_gil_held() = false;
+  g_fake_gil_releases++;
+  return &g_fake_gil_releases;  // any non-null token
+}
+void fake_gil_reacquire(void*) { fake_gil_held() = true; }
+
+// A coroutine that blocks while its thread holds the GIL (Cython's `with gil:`) must neither
+// move to another thread (the GIL and Python's thread state belong to this one) nor keep the
+// GIL while it waits. It used to migrate, which killed Python ("PyGILState_Release:
+// auto-releasing thread-state, but no thread-state for this thread").
+TEST(Coro, BlockingWhileHoldingTheGilStaysOnTheThreadAndReleasesIt) {
+  cyn_set_gil_hooks(&fake_gil_release, &fake_gil_reacquire);
+  g_fake_gil_releases = 0;
+  static auto ch = cyn::make<cyn::Channel<int>>();
+  static std::atomic<long> moved{0}, held_after{0}, got{0};
+  std::thread sender([] {
+    for (int i = 1; i <= 3; ++i) {
+      // Send only once the receiver gave the GIL up in recv() (3 releases per round: recv,
+      // sleep, yield), so recv() really blocks.
+      while (g_fake_gil_releases.load() < 3 * (i - 1) + 1) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      ch->send(i);
+    }
+  });
+  cyn::run(+[]() {
+    for (int i = 0; i < 3; ++i) {
+      fake_gil_held() = true;  // enter `with gil:`
+      const long before = static_cast<long>(syscall(SYS_gettid));
+      got += ch->recv();  // blocks (Parker)
+      cyn::sleep(0.001);  // blocks (timer)
+      cyn::yield_();
+      if (static_cast<long>(syscall(SYS_gettid)) != before) moved++;
+      if (fake_gil_held()) held_after++;
+      fake_gil_held() = false;  // leave `with gil:`
+      cyn::yield_();          // not holding it: an ordinary switch
+    }
+  });
+  sender.join();
+  cyn_set_gil_hooks(nullptr, nullptr);
+  EXPECT_EQ(got.load(), 6);
+  EXPECT_EQ(moved.load(), 0);
+  EXPECT_EQ(held_after.load(), 3);            // taken back after every wait
+  EXPECT_EQ(g_fake_gil_releases.load(), 9);   // recv, sleep and yield, three times
+  ch = nullptr;
+}
+
+// run() called while the calling thread holds the GIL releases it until the root returns,
+// so that coroutines needing the GIL can run.
+TEST(Coro, RunReleasesTheCallersGilWhileItWaits) {
+  cyn_set_gil_hooks(&fake_gil_release, &fake_gil_reacquire);
+  g_fake_gil_releases = 0;
+  fake_gil_held() = true;
+  static std::atomic<int> ran{0};
+  cyn::run(+[]() { ran = 1; });
+  EXPECT_TRUE(fake_gil_held());
+  fake_gil_held() = false;
+  cyn_set_gil_hooks(nullptr, nullptr);
+  EXPECT_EQ(ran.load(), 1);
+  EXPECT_EQ(g_fake_gil_releases.load(), 1);
+}
+
+// The Python glue's signal check (Ctrl-C): once it reports a raised exception, run() stops
+// waiting and throws PythonErrorPending; the root coroutine is not cancelled and finishes.
+std::atomic<int> g_signal_checks{0};
+std::atomic<bool> g_signal_raised{false};
+int fake_check_signals() {
+  g_signal_checks++;
+  return g_signal_raised.load() ? -1 : 0;
+}
+
+TEST(Coro, ARaisingSignalCheckInterruptsRunButNotItsCoroutine) {
+  static std::atomic<bool> release_root{false};
+  static std::atomic<int> root_finished{0};
+  release_root = false;
+  root_finished = 0;
+  g_signal_raised = true;  // "Ctrl-C was pressed"
+  cyn_set_signal_check_hook(&fake_check_signals);
+  EXPECT_THROW(cyn::run(+[]() {
+    while (!release_root.load()) cyn::sleep(0.001);
+    root_finished = 1;
+  }), cyn::PythonErrorPending);
+  cyn_set_signal_check_hook(nullptr);
+  EXPECT_GE(g_signal_checks.load(), 1);
+  EXPECT_EQ(root_finished.load(), 0);
+  release_root = true;
+  while (root_finished.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  g_signal_raised = false;
+}
+
+TEST(Coro, ASignalCheckThatDoesNotRaiseKeepsRunWaiting) {
+  g_signal_checks = 0;
+  g_signal_raised = false;
+  cyn_set_signal_check_hook(&fake_check_signals);
+  static std::atomic<int> done{0};
+  done = 0;
+  cyn::run(+[]() {
+    while (g_signal_checks.load() < 2) cyn::sleep(0.001);  // run() looked twice meanwhile
+    done = 1;
+  });
+  cyn_set_signal_check_hook(nullptr);
+  EXPECT_EQ(done.load(), 1);
 }
 
 TEST(Coro, DeadlockIsReportedFromRun) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -269,6 +270,61 @@ TEST(Netpoll, PlainThreadsUseTheSameCalls) {
   cyn::net::close(fd);
   done->wait();
 }
+
+// fork() after the runtime started (Python's multiprocessing does it): the child has none of
+// the parent's worker threads and shares its epoll set. Its first run() used to wait forever;
+// now the child starts a scheduler and a poller of its own, and the parent's keep working.
+// Not built under ThreadSanitizer, which refuses to start threads after a multi-threaded fork.
+#if defined(__SANITIZE_THREAD__)
+#define CYN_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CYN_TEST_TSAN 1
+#endif
+#endif
+#ifndef CYN_TEST_TSAN
+TEST(Netpoll, AForkedChildStartsARuntimeOfItsOwn) {
+  cyn::run(+[]() { cyn::sleep(0.001); });  // the parent's scheduler and poller are running
+  const int lfd = cyn::net::listen_tcp("127.0.0.1", 0, 16, false);
+  ASSERT_GE(lfd, 0);
+  const int port = cyn::net::local_port(lfd);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Child: coroutines, a timer and a socket served through the child's own poller.
+    static std::atomic<int> echoed{0};
+    static int child_port;
+    child_port = port;
+    cyn::run(+[]() {
+      auto wg = cyn::make<cyn::WaitGroup>();
+      wg->add(4);
+      for (int i = 0; i < 4; ++i) {
+        cyn::spawn(+[](WG w) {
+          cyn::sleep(0.001);
+          w->done();
+        }, wg);
+      }
+      wg->wait();
+      int fd = cyn::net::connect_tcp("127.0.0.1", child_port, 10 * kSecond);
+      if (fd < 0) return;
+      char buf[4];
+      if (cyn::net::write_all(fd, "ping", 4, 10 * kSecond) == 4 &&
+          cyn::net::read(fd, buf, 4, 10 * kSecond) == 4 && std::memcmp(buf, "ping", 4) == 0) {
+        echoed = 1;
+      }
+      cyn::net::close(fd);
+    });
+    _exit(echoed.load() == 1 ? 0 : 3);
+  }
+  // Parent: serve the child's connection with its own runtime, then collect the child.
+  cyn::run(+[](int listen_fd) { echo_server(listen_fd, 1); }, lfd);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  cyn::net::close(lfd);
+}
+#endif
 
 TEST(Netpoll, WaitingForIoIsNotADeadlock) {
   static long got = 0;

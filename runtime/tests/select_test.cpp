@@ -176,6 +176,53 @@ TEST(Select, EmptySelectBlocksForever) {
   }), cyn::DeadlockError);
 }
 
+// Go's nil channel: a case on a null channel is never ready, the others work as usual.
+TEST(Select, CaseOnANullChannelIsNeverReady) {
+  IntChan none;
+  auto a = cyn::make<cyn::Channel<int>>(1);
+  int v = -1;
+  {
+    cyn::Select sel;
+    sel.recv(none, &v);
+    sel.send(none, 3);
+    EXPECT_EQ(sel.poll(), -1);
+  }
+  a->send(4);
+  cyn::Select sel;
+  sel.recv(none, &v);
+  sel.send(none, 3);
+  int ia = sel.recv(a, &v);
+  EXPECT_EQ(sel.wait(), ia);
+  EXPECT_EQ(v, 4);
+  // And while waiting: the real channel's sender wakes it, the null cases stay out.
+  static int idx = -1, got = 0;
+  cyn::run(+[]() {
+    IntChan nothing;
+    auto b = cyn::make<cyn::Channel<int>>();
+    cyn::spawn(+[](IntChan ch) {
+      cyn::sleep(0.005);
+      ch->send(9);
+    }, b);
+    cyn::Select s2;
+    s2.recv(nothing, &got);
+    s2.recv(b, &got);
+    idx = s2.wait();
+  });
+  EXPECT_EQ(idx, 1);
+  EXPECT_EQ(got, 9);
+}
+
+TEST(Select, OnlyNullChannelsBlocksForever) {
+  EXPECT_THROW(cyn::run(+[]() {
+    IntChan none;
+    int v = 0;
+    cyn::Select sel;
+    sel.recv(none, &v);
+    sel.send(none, 1);
+    sel.wait();
+  }), cyn::DeadlockError);
+}
+
 // Many selectors fan in from many producers; every value arrives exactly once.
 TEST(Select, StressFanInCountsExactly) {
   const int producers = 16, each = static_cast<int>(5000 / kScale);

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
+
+#include <atomic>
 #include <vector>
 
 #include "coro_test_util.hpp"
@@ -89,6 +92,33 @@ TEST(Sleep, ZeroOrNegativeJustYields) {
     after = 1;
   });
   EXPECT_EQ(after, 1);
+}
+
+// sleep(1e10), sleep(1e300) and sleep(inf) used to overflow the deadline and return at once;
+// they are capped at ~146 years instead (forever, in practice). NaN just yields.
+TEST(Sleep, HugeAndInfiniteDurationsDoNotReturnEarly) {
+  static std::atomic<int> woke{0};
+  static std::atomic<int> nan_done{0};
+  woke = 0;
+  cyn::run(+[]() {
+    for (double seconds : {1e10, 1e300, std::numeric_limits<double>::infinity()}) {
+      cyn::spawn(+[](double s) {
+        cyn::sleep(s);
+        woke++;
+      }, seconds);
+    }
+    cyn::sleep(std::numeric_limits<double>::quiet_NaN());
+    nan_done = 1;
+    cyn::sleep(0.05);
+  });
+  EXPECT_EQ(nan_done.load(), 1);
+  EXPECT_EQ(woke.load(), 0);
+}
+
+TEST(Sleep, OutsideCoroutinesNaNReturnsAtOnce) {
+  cyn::sleep(std::numeric_limits<double>::quiet_NaN());
+  cyn::sleep(-std::numeric_limits<double>::infinity());
+  SUCCEED();
 }
 
 TEST(Sleep, SleepingCoroutineIsNotADeadlock) {

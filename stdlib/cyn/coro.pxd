@@ -10,14 +10,14 @@ from libcpp cimport bool as cpp_bool
 
 cdef extern from "cyn/stdlib/coro.hpp" namespace "cyn" nogil:
     cdef class WaitGroup nogil:
-        void add(long n)
-        void done()
+        void add(long n) except +        # RuntimeError if the counter would go negative
+        void done() except +             # RuntimeError when called more often than add()
         void wait()
         long count()
 
     cdef class Channel[T] nogil:
         __init__()
-        __init__(size_t capacity)
+        __init__(Py_ssize_t capacity) except +   # ValueError when negative
         void send(T value) except +      # RuntimeError once closed
         T recv()                         # the zero value once closed and drained
         bint recv_ok(T* out)             # False once closed and drained
@@ -29,7 +29,7 @@ cdef extern from "cyn/stdlib/coro.hpp" namespace "cyn" nogil:
 
     cdef class Mutex nogil:
         void lock()
-        void unlock()
+        void unlock() except +           # RuntimeError when not locked
         bint try_lock()
 
     void yield_()

@@ -23,6 +23,7 @@
 // stderr, except in run()'s root, where it is rethrown to run()'s caller.
 #pragma once
 
+#include <stdexcept>
 #include <utility>
 
 #include "cyn/object.hpp"
@@ -39,8 +40,10 @@ void spawn(R (*fn)(P...), A&&... args) {
 }
 
 // Starts obj->run() as a new coroutine, holding a reference to obj until it returns.
+// A null obj throws std::invalid_argument here, in the spawner, rather than crashing a worker.
 template <class T>
 void spawn(const Ref<T>& obj) {
+  if (!obj) throw std::invalid_argument("spawn(obj): obj is None");
   detail::submit(detail::make_object_task(obj));
 }
 

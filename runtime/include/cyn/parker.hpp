@@ -32,7 +32,9 @@ class Parker {
   bool unparked() const noexcept { return state_.load(std::memory_order_acquire) == kWoken; }
 
  private:
-  static constexpr std::uint32_t kRunning = 0, kParked = 1, kWoken = 2;
+  // kParked: a suspended coroutine (unpark readies its task); kParkedThread: a blocked
+  // thread, or a coroutine that the GIL pins to its thread (unpark wakes the futex).
+  static constexpr std::uint32_t kRunning = 0, kParked = 1, kWoken = 2, kParkedThread = 3;
   static void after_suspend(void* self);
   detail::Task* task_;
   std::atomic<std::uint32_t> state_{kRunning};

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cyn/error.hpp"
+#include "cyn/scheduler.hpp"
 
 namespace cyn::python {
 
@@ -97,6 +98,42 @@ inline void restore_error(void* exception) {
   PyGILState_Release(gil);
 }
 
+// The GIL hooks of the scheduler (cyn/scheduler.hpp): a coroutine that blocks inside
+// `with gil:` stays on its thread and releases the GIL while it waits.
+// Called at every coroutine switch, so the common answer (not held) costs one call: the
+// thread state holding the GIL (3.11; this thread's attached one from 3.12) is usually null
+// while coroutines run.
+inline void* release_gil_if_held() {
+#if PY_VERSION_HEX >= 0x030D0000
+  PyThreadState* holder = PyThreadState_GetUnchecked();
+#else
+  PyThreadState* holder = _PyThreadState_UncheckedGet();
+#endif
+  if (holder == nullptr || holder != PyGILState_GetThisThreadState()) return nullptr;
+  return PyEval_SaveThread();
+}
+
+inline void reacquire_gil(void* saved) {
+  PyEval_RestoreThread(static_cast<PyThreadState*>(saved));
+}
+
+// run()'s waiting thread asks this ~10 times a second, so that Ctrl-C interrupts it. Only
+// SIGINT is looked at (other signals' handlers run when run() returns, as before): when it
+// arrived, it is handed back to Python and the pending handlers run here; if one raises
+// (KeyboardInterrupt by default), run() stops waiting and that exception is raised.
+// (A caller with its own C handler for SIGINT, like the HTTP server, never trips Python's.)
+inline int check_signals() {
+  if (!Py_IsInitialized()) return 0;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  int interrupt = 0;
+  if (!PyErr_Occurred() && PyOS_InterruptOccurred()) {  // main thread only; clears the flag
+    PyErr_SetInterrupt();                                 // trip it again for the handler
+    interrupt = PyErr_CheckSignals() != 0;
+  }
+  PyGILState_Release(gil);
+  return interrupt;
+}
+
 }  // namespace detail
 
 // A module using nogil classes of another module is linked against that module's shared
@@ -138,6 +175,8 @@ inline void install_hooks() {
   cyn_set_error_transfer(&detail::capture_error, &detail::restore_error);
   cyn_set_thread_hooks(&detail::on_runtime_thread_start, &detail::on_runtime_thread_exit);
   cyn_set_error_reporter(&detail::report_uncaught);
+  cyn_set_gil_hooks(&detail::release_gil_if_held, &detail::reacquire_gil);
+  cyn_set_signal_check_hook(&detail::check_signals);
 }
 
 }  // namespace cyn::python

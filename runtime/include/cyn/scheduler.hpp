@@ -65,5 +65,31 @@ void suspend(void (*after)(void*), void* arg);
 // Rethrows a C++ exception that escaped it; throws DeadlockError on deadlock.
 void run_root(Task* t);
 
+// Every blocking call (run(), channel, lock, wait group, sleep, yield, I/O) releases the GIL
+// while it waits if the calling thread holds it, as Python's own blocking calls do: otherwise
+// a coroutine that needs the GIL (`with gil:`, raising an exception) could never run.
+// A coroutine that blocks while holding the GIL (inside Cython's `with gil:`) must not move
+// to another worker thread either: the GIL and Python's per-thread state belong to this
+// thread. It blocks its worker thread instead (the other workers keep running the other
+// coroutines) and takes the GIL back on this same thread.
+bool release_gil_if_held(void** saved) noexcept;  // true and *saved set if it was held
+void reacquire_gil(void* saved) noexcept;
+
 }  // namespace detail
 }  // namespace cyn
+
+extern "C" {
+// Installed by the Python glue (cyn/python.hpp): release_if_held() releases the GIL if this
+// thread holds it and returns what reacquire() needs to take it back, else returns NULL.
+// Without hooks (C++ programs) coroutines never hold a GIL.
+typedef void* (*cyn_gil_release_hook)(void);
+typedef void (*cyn_gil_reacquire_hook)(void*);
+void cyn_set_gil_hooks(cyn_gil_release_hook release_if_held, cyn_gil_reacquire_hook reacquire);
+// Installed by the Python glue: when SIGINT arrived, runs Python's pending signal handlers
+// (takes the GIL) and returns non-zero when one raised (KeyboardInterrupt), leaving that
+// exception set on the calling thread. run() calls it while it waits; when it fires, run() stops waiting and
+// throws cyn::PythonErrorPending, while its coroutine runs on (as a thread does after an
+// interrupted join()).
+typedef int (*cyn_signal_check_hook)(void);
+void cyn_set_signal_check_hook(cyn_signal_check_hook check);
+}

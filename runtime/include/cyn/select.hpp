@@ -14,7 +14,9 @@
 //
 // A Select is a plain stack object used for one wait()/poll(). A receive case on a closed
 // channel completes with *ok = false and *out = T{}; a send case on a closed channel makes
-// wait()/poll() throw ChannelClosedError. A Select with no cases blocks forever in wait().
+// wait()/poll() throw ChannelClosedError. A case on a null channel (None in Cython; Go's nil
+// channel) is never ready, so it is a way to switch a case off; a Select whose cases are all
+// on null channels, or that has no cases, blocks forever in wait().
 #pragma once
 
 #include <cstddef>

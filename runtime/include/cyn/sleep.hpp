@@ -10,7 +10,8 @@
 namespace cyn {
 
 // Suspends the calling coroutine for `seconds` (nanosleep() outside coroutines). A
-// non-positive duration just yields.
+// non-positive or NaN duration just yields; durations beyond ~146 years (inf included) are
+// capped there, i.e. sleep forever.
 void sleep(double seconds);
 
 }  // namespace cyn

@@ -16,6 +16,7 @@
 #include "cyn/alloc.hpp"
 #include "cyn/channel.hpp"
 #include "cyn/coro.hpp"
+#include "cyn/error.hpp"
 #include "cyn/mutex.hpp"
 #include "cyn/select.hpp"
 #include "cyn/sleep.hpp"
@@ -32,6 +33,16 @@ inline void spawn(std::conditional_t<is_function_v<F>, std::decay_t<F>, const F&
     cyn::spawn(f, std::forward<A>(args)...);
   } else {
     static_assert(sizeof...(A) == 0, "spawn(obj) takes no arguments: it runs obj.run()");
+#ifdef Py_PYTHON_H
+    // spawn(None): Python would fail on None.run() with AttributeError, so raise that one
+    // (Cython's `except +` lets a pending Python exception through).
+    if (!f) {
+      PyGILState_STATE gil = PyGILState_Ensure();
+      PyErr_SetString(PyExc_AttributeError, "'NoneType' object has no attribute 'run'");
+      PyGILState_Release(gil);
+      throw cyn::PythonErrorPending();
+    }
+#endif
     cyn::spawn(f);
   }
 }
