@@ -139,7 +139,10 @@ class NogilNoneCheckNode(ExprNodes.ExprNode):
     A predictable branch and a cold call; the GIL is taken only to raise."""
     subexprs = ['arg']
 
-    def __init__(self, arg, attribute, operator_error=None):
+    def __init__(self, arg, attribute, operator_error=None, env=None):
+        if env is not None and not arg.is_simple():
+            # `f().x`: the reference is tested and then used, so it must be evaluated once
+            arg = arg.coerce_to_temp(env)
         super().__init__(arg.pos, arg=arg, type=arg.type, attribute=attribute,
                          operator_error=operator_error)
         self.is_temp = False
@@ -368,7 +371,7 @@ def install():
         if is_nogil_ref(self.obj.type) and not self.is_py_attr:
             if _nonecheck_enabled(env) and not _known_not_none(self.obj):
                 self.obj = NogilNoneCheckNode(self.obj, self.attribute,
-                                              getattr(self, 'cyn_none_error', None))
+                                              getattr(self, 'cyn_none_error', None), env)
             return
         return upstream_nonecheck(self, env)
 
@@ -1029,7 +1032,7 @@ def _analyse_nogil_special_call(node, env):
             base_cname = st.empty_declaration_code()
             attr.member = "%s::%s" % (base_cname, entry.cname)
             if _nonecheck_enabled(env) and not _known_not_none(self_arg):
-                attr.obj = NogilNoneCheckNode(self_arg, fn.attribute)
+                attr.obj = NogilNoneCheckNode(self_arg, fn.attribute, env=env)
             call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=node.args[1:])
             call.analysed = True
             call.args = [a.analyse_types(env) for a in call.args]

@@ -378,7 +378,7 @@ def _rewrite_free_function_call(node, env):
     if fn.attribute not in COMPARE_METHODS.values():
         from .analysis import NogilNoneCheckNode, _nonecheck_enabled, _known_not_none
         if _nonecheck_enabled(env) and not _known_not_none(obj):
-            obj = NogilNoneCheckNode(obj, fn.attribute, getattr(fn, 'cyn_none_error', None))
+            obj = NogilNoneCheckNode(obj, fn.attribute, getattr(fn, 'cyn_none_error', None), env)
     func = _raw_function(node.pos, chosen.cname[2:], ft.return_type,
                          [obj.type] + [a.type for a in ft.args],
                          exception_check=ft.exception_check, exception_value=ft.exception_value)

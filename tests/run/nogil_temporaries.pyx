@@ -122,3 +122,34 @@ def test_temporaries_with_the_gil():
     assert deaths == 1
     o = None
     assert deaths == 2
+
+
+# ---------------------------------------------------------------- evaluated once
+cdef class Reading nogil:
+    cdef public double value
+
+    cdef double twice(self):
+        return 2 * self.value
+
+
+cdef int readings_made = 0
+
+cdef Reading next_reading() noexcept nogil:
+    global readings_made
+    readings_made += 1
+    r = Reading()
+    r.value = readings_made
+    return r
+
+
+def test_attribute_and_method_of_a_call_evaluate_the_call_once():
+    # the None check of `f().x` tests the result it then uses (it called f() twice: with
+    # `ch.recv().x`, two messages were taken)
+    global readings_made
+    readings_made = 0
+    cdef double x, y
+    with nogil:
+        x = next_reading().value
+        y = next_reading().twice()
+    assert readings_made == 2
+    assert (x, y) == (1, 4)
