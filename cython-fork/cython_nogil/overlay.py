@@ -22,10 +22,11 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics, diagnostics, exceptions
+    from . import special_methods, generics, diagnostics, exceptions, literals
     special_methods.install()
     generics.install()
     exceptions.install()
+    literals.install()
     diagnostics.install()
     _installed = True
 

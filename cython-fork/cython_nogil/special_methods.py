@@ -390,6 +390,50 @@ def _rewrite_free_function_call(node, env):
     return call
 
 
+def _enclosing_nogil_class_scope(env):
+    scope = env
+    while scope is not None:
+        if scope.is_cpp_class_scope and getattr(scope, 'nogil_class_node', None) is not None:
+            return scope
+        scope = scope.outer_scope if not scope.is_module_scope else None
+    return None
+
+
+def _rewrite_super_call(node, env):
+    """`super().name(args)` (or `super(C, self).name(args)`) in a method of a nogil class:
+    the base class's method on self, `Base.name(self, args)`, as Python resolves it for single
+    inheritance (`super().__init__(x)` included)."""
+    fn = node.function
+    if not isinstance(fn, ExprNodes.AttributeNode) or not isinstance(fn.obj, ExprNodes.SimpleCallNode):
+        return None
+    inner = fn.obj
+    if not isinstance(inner.function, ExprNodes.NameNode) or inner.function.name != 'super' \
+            or len(inner.args) not in (0, 2):
+        return None
+    from .analysis import _is_builtin
+    if not _is_builtin(env.lookup('super')):
+        return None
+    scope = _enclosing_nogil_class_scope(env)
+    if scope is None:
+        return None
+    st = scope.type
+    base = st.base_classes[0] if st.base_classes else None
+    base_ref = getattr(base, 'nogil_ref_type', None)
+    if base_ref is None:
+        error(inner.pos, "super() in nogil class '%s': the class has no nogil base" % st.name)
+        return _error_node(node)
+    found = env.lookup(base.name)
+    if found is None or not found.is_type or found.type is not base_ref:
+        error(inner.pos, "super() in nogil class '%s': name the base class here "
+                         "('%s.%s(self, ...)')" % (st.name, base.name, fn.attribute))
+        return _error_node(node)
+    target = ExprNodes.AttributeNode(fn.pos, obj=ExprNodes.NameNode(inner.pos, name=base.name),
+                                     attribute=fn.attribute)
+    self_arg = ExprNodes.NameNode(inner.pos, name=EncodedString('self'))
+    return ExprNodes.SimpleCallNode(node.pos, function=target,
+                                    args=[self_arg] + list(node.args)).analyse_types(env)
+
+
 def _rewrite_object_call(node, env):
     """o(args) on a nogil reference: o.__call__(args)."""
     fn = node.function
@@ -756,29 +800,40 @@ def _rewrite_compare(node, env):
 
 def _equality_with_none_left(node, env, t):
     """`a == b` / `a != b` through a's `__eq__` (or `__ne__`), where a may be None: Python
-    compares None by identity there (`None == b` is `b is None`), so the method runs only
-    for an object; a is evaluated once."""
+    compares None by identity there (`None == b` is `b is None`; a number or a text is never
+    None), so the method runs only for an object. a and b are evaluated once, in order."""
     from Cython.Compiler import UtilNodes
     op = node.operator
     pos = node.pos
-    left = node.operand1
+    left, right = node.operand1, node.operand2
     if not left.is_name:
         left = UtilNodes.LetRefNode(left)
+    t2 = _infer(right, env)
+    is_literal = isinstance(right, (ExprNodes.ConstNode, ExprNodes.UnicodeNode, ExprNodes.BytesNode)) \
+        and not right.is_none
+    right_may_be_none = not is_literal and (right.is_none or is_nogil_ref(t2)
+                                            or (t2 is not None and t2.is_pyobject))
+    if right_may_be_none and not right.is_name and not right.is_none:
+        right = UtilNodes.LetRefNode(right)
     name = COMPARE_METHODS[op]
     if _method(t, name) is not None:
-        compared = method_call(pos, left, name, [node.operand2])
+        compared = method_call(pos, left, name, [right])
     else:      # `!=` from `not __eq__`
-        compared = ExprNodes.NotNode(pos, operand=method_call(pos, left, '__eq__', [node.operand2]))
-    by_identity = ExprNodes.PrimaryCmpNode(pos, operator='is' if op == '==' else 'is_not',
-                                           operand1=copy.deepcopy(node.operand2),
-                                           operand2=ExprNodes.NoneNode(pos))
+        compared = ExprNodes.NotNode(pos, operand=method_call(pos, left, '__eq__', [right]))
+    if right_may_be_none:
+        by_identity = ExprNodes.PrimaryCmpNode(pos, operator='is' if op == '==' else 'is_not',
+                                               operand1=copy.deepcopy(right) if right.is_name else right,
+                                               operand2=ExprNodes.NoneNode(pos))
+    else:
+        by_identity = ExprNodes.BoolNode(pos, value=op == '!=')
     left_is_none = ExprNodes.PrimaryCmpNode(pos, operator='is', operand1=left,
                                             operand2=ExprNodes.NoneNode(pos))
     expr = ExprNodes.CondExprNode(pos, condition=left_is_none, true_val=by_identity,
                                   false_val=ExprNodes.TypecastNode(
                                       pos, operand=compared, type=PyrexTypes.c_bint_type))
-    if isinstance(left, UtilNodes.LetRefNode):
-        expr = UtilNodes.EvalWithTempExprNode(left, expr)
+    for evaluated_once in (right, left):          # (the outer one is evaluated first)
+        if isinstance(evaluated_once, UtilNodes.LetRefNode):
+            expr = UtilNodes.EvalWithTempExprNode(evaluated_once, expr)
     return expr.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
 
 
@@ -1316,7 +1371,7 @@ def install():
 
     def call_analyse_types(self, env):
         if not self.analysed:
-            replaced = _rewrite_free_function_call(self, env)
+            replaced = _rewrite_super_call(self, env) or _rewrite_free_function_call(self, env)
             if replaced is None:
                 replaced = _rewrite_builtin_call(self, env)
             if replaced is None:
@@ -1416,7 +1471,8 @@ def install():
     upstream_parallel = Nodes.ParallelAssignmentNode.analyse_expressions
 
     def parallel_analyse_expressions(self, env):
-        if not any(_is_nogil_subscript(stat.lhs, env) for stat in self.stats):
+        if not all(isinstance(stat, Nodes.SingleAssignmentNode) for stat in self.stats) \
+                or not any(_is_nogil_subscript(stat.lhs, env) for stat in self.stats):
             return upstream_parallel(self, env)
         return _parallel_assignment_through_locals(self, env).analyse_expressions(env)
 

@@ -232,6 +232,12 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
     field_visibility, cpdef_names, without_self = {}, set(), []
     has_body = s.sy == ':'
     doc = None
+    if has_body and s.peek()[0] == 'pass':
+        # `cdef class Empty nogil: pass` on one line
+        s.next()
+        s.next()
+        s.expect_newline("Expected a newline after 'pass'")
+        return _defined_class_node(pos, header, in_pxd, doc, [], [], {}, set(), [], NogilClassNode)
     if has_body:
         s.next()
         s.expect('NEWLINE')
@@ -322,9 +328,16 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
         s.expect_dedent()
     else:
         s.expect_newline("Syntax error in nogil class declaration")
+    return _defined_class_node(pos, header, in_pxd, doc, attributes if has_body else None,
+                               py_methods, field_visibility, cpdef_names, without_self,
+                               NogilClassNode)
+
+
+def _defined_class_node(pos, header, in_pxd, doc, attributes, py_methods, field_visibility,
+                        cpdef_names, without_self, NogilClassNode):
     return NogilClassNode(
         pos, name=header.name, cname=None, base_names=header.bases, visibility='private',
-        in_pxd=in_pxd, doc=doc, attributes=attributes if has_body else None, templates=None,
+        in_pxd=in_pxd, doc=doc, attributes=attributes, templates=None,
         py_methods=py_methods, field_visibility=field_visibility, cpdef_names=cpdef_names,
         methods_without_self=without_self, is_extern=False, base_classes=[])
 

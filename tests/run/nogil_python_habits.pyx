@@ -120,3 +120,51 @@ def test_swapping_items():
     assert swapped([1, 2, 3]).to_py() == [3, 2, 1]
     assert rotated({1: 10, 2: 20, 3: 30}).to_py() == {1: 20, 2: 30, 3: 10}
     assert swap_with_a_local([5, 6]) == (10, 5)
+
+
+# ---------------------------------------------------------------- super()
+cdef class Shape nogil:
+    cdef long sides
+
+    def __init__(self, long sides):
+        self.sides = sides
+
+    cdef long describe(self):
+        return self.sides
+
+
+cdef class Square(Shape) nogil:
+    cdef long size
+
+    def __init__(self, long size):
+        super().__init__(4)               # the base's __init__, as in Python
+        self.size = size
+
+    cdef long describe(self):
+        return super().describe() * 100 + self.size
+
+
+cdef class Cube(Square) nogil:
+    cdef long describe(self):
+        return super(Cube, self).describe() + 1
+
+
+cdef long shapes() noexcept nogil:
+    return Square(7).describe() * 1000 + Cube(2).describe()
+
+
+def test_super_calls_the_base_method():
+    assert shapes() == 407 * 1000 + 403
+
+
+# ---------------------------------------------------------------- one-line classes
+cdef class Marker nogil: pass
+cdef class SubMarker(Marker) nogil: pass
+
+
+cdef bint is_marker(Marker m) noexcept nogil:
+    return isinstance(m, SubMarker)
+
+
+def test_one_line_class_bodies():
+    assert is_marker(SubMarker()) and not is_marker(Marker())
