@@ -178,11 +178,25 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         bint __contains__ "contains"(const K& key) except +raise_lib_error
         dict_key_iterator[K, V] __iter__ "iter"() except +raise_lib_error
         object to_py "::cyn::stdlib::to_py"()               # list(d.keys())
+        # sum(), min(), max(), sorted() as Python gives them
+        K __cyn_sum__ "::cyn::stdlib::builtin_sum_of"() except +raise_lib_error
+        K __cyn_sum__ "::cyn::stdlib::builtin_sum_of"(K start) except +raise_lib_error
+        K __cyn_min__ "::cyn::stdlib::builtin_min_of"() except +raise_lib_error
+        K __cyn_max__ "::cyn::stdlib::builtin_max_of"() except +raise_lib_error
+        list[K] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"(bint reverse) except +raise_lib_error
+        list[K] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"() except +raise_lib_error
     cdef class dict_values "cyn::lib::dict_values_view"[K, V] nogil:
         Py_ssize_t __len__ "len"()
         bint __contains__ "contains"(const V& value) except +raise_lib_error
         dict_value_iterator[K, V] __iter__ "iter"() except +raise_lib_error
         object to_py "::cyn::stdlib::to_py"()               # list(d.values())
+        # sum(), min(), max(), sorted() as Python gives them
+        V __cyn_sum__ "::cyn::stdlib::builtin_sum_of"() except +raise_lib_error
+        V __cyn_sum__ "::cyn::stdlib::builtin_sum_of"(V start) except +raise_lib_error
+        V __cyn_min__ "::cyn::stdlib::builtin_min_of"() except +raise_lib_error
+        V __cyn_max__ "::cyn::stdlib::builtin_max_of"() except +raise_lib_error
+        list[V] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"(bint reverse) except +raise_lib_error
+        list[V] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"() except +raise_lib_error
     cdef class dict_items "cyn::lib::dict_items_view"[K, V] nogil:
         Py_ssize_t __len__ "len"()
         dict_item_iterator[K, V] __iter__ "iter"() except +raise_lib_error
@@ -198,6 +212,13 @@ cdef extern from "cyn/stdlib/lib.hpp" namespace "cyn::lib" nogil:
         dict_key_iterator[K, V] __iter__ "iter"() except +raise_lib_error
         bint __eq__ "::cyn::stdlib::eq"(dict[K, V] other) except +raise_lib_error
         bint __ne__ "::cyn::stdlib::ne"(dict[K, V] other) except +raise_lib_error
+        # sum(), min(), max(), sorted() of the keys, as Python gives them
+        K __cyn_sum__ "::cyn::stdlib::builtin_sum_of"() except +raise_lib_error
+        K __cyn_sum__ "::cyn::stdlib::builtin_sum_of"(K start) except +raise_lib_error
+        K __cyn_min__ "::cyn::stdlib::builtin_min_of"() except +raise_lib_error
+        K __cyn_max__ "::cyn::stdlib::builtin_max_of"() except +raise_lib_error
+        list[K] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"(bint reverse) except +raise_lib_error
+        list[K] __cyn_sorted__ "::cyn::stdlib::builtin_sorted_of"() except +raise_lib_error
         dict_keys[K, V] keys() except +raise_lib_error
         dict_values[K, V] values() except +raise_lib_error
         dict_items[K, V] items() except +raise_lib_error

@@ -347,3 +347,28 @@ def test_views_convert_to_python_lists():
     assert d.keys().to_py() == list(py.keys())
     assert d.values().to_py() == list(py.values())
     assert d.items().to_py() == list(py.items())
+
+
+cdef long dict_aggregates(lib.dict[long, long] d) except? -1 nogil:
+    return (sum(d.values()) * 1000000 + max(d.values()) * 10000 + min(d) * 1000 + sum(d) * 100
+            + sum(d.keys(), 5))
+
+
+cdef lib.list[long] dict_sorted(lib.dict[long, long] d) except * nogil:
+    xs = sorted(d)
+    xs.extend(sorted(d.keys(), reverse=True))
+    xs.extend(sorted(d.values()))
+    return xs
+
+
+def test_sum_min_max_sorted_of_a_dict_and_its_views():
+    d = {3: 7, 1: 9, 2: 8}
+    assert dict_aggregates(d) == (sum(d.values()) * 1000000 + max(d.values()) * 10000 + min(d) * 1000
+                                  + sum(d) * 100 + sum(d.keys(), 5))
+    assert dict_sorted(d).to_py() == sorted(d) + sorted(d.keys(), reverse=True) + sorted(d.values())
+    try:
+        dict_aggregates({})
+    except ValueError as e:
+        assert str(e) == "max() arg is an empty sequence"
+    else:
+        assert False

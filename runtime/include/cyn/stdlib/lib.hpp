@@ -178,6 +178,36 @@ inline Ref<lib::list<typename C::value_type>> builtin_sorted(const Ref<C>& items
   return out;
 }
 
+// ... of a dict (its keys, as Python iterates a dict) and of d.keys() / d.values(): over a
+// snapshot list of what they iterate, so the same rules apply.
+template <class K, class V>
+inline Ref<lib::list<K>> aggregated(const Ref<lib::dict<K, V>>& d) {
+  return d->keys_list();
+}
+template <class K, class V, lib::dict_view_kind Kind>
+inline auto aggregated(const Ref<lib::dict_view<K, V, Kind>>& view) {
+  static_assert(Kind != lib::dict_view_kind::items, "sum()/min()/max()/sorted() of d.items()");
+  if constexpr (Kind == lib::dict_view_kind::keys) {
+    return view->mapping()->keys_list();
+  } else {
+    return view->mapping()->values_list();
+  }
+}
+template <class M>
+inline auto builtin_sum_of(const Ref<M>& m) { return builtin_sum(aggregated(m)); }
+template <class M, class S>
+inline auto builtin_sum_of(const Ref<M>& m, S start) { return builtin_sum(aggregated(m), start); }
+template <class M>
+inline auto builtin_min_of(const Ref<M>& m) { return builtin_min(aggregated(m)); }
+template <class M>
+inline auto builtin_max_of(const Ref<M>& m) { return builtin_max(aggregated(m)); }
+template <class M>
+inline auto builtin_sorted_of(const Ref<M>& m, bool reverse = false) {
+  auto items = aggregated(m);
+  items->sort(reverse);
+  return items;
+}
+
 // `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref (the
 // list's Ref overloads raise TypeError for None).
 template <class T>
