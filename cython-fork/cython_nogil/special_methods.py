@@ -569,8 +569,62 @@ def _rewrite_split_maxsplit_only(node, env):
     return method_call(node.pos, fn.obj, 'split', [separator, items[0].value]).analyse_types(env)
 
 
+def _sort_with_key(node, env):
+    """`xs.sort(key=f[, reverse=flag])` on a lib.list and `sorted(o, key=f[, reverse=flag])` on a
+    lib container: f is a nogil function of one item (a Python callable would need the GIL);
+    each key is computed once, as Python does (lib.hpp list_sort_by_key)."""
+    fn = node.function
+    positional = getattr(node.positional_args, 'args', None)
+    keywords = node.keyword_args
+    if positional is None or not isinstance(keywords, ExprNodes.DictNode):
+        return None
+    given = {getattr(item.key, 'value', None): item.value for item in keywords.key_value_pairs}
+    if 'key' not in given or not set(given) <= {'key', 'reverse'}:
+        return None
+    if isinstance(fn, ExprNodes.AttributeNode) and fn.attribute == 'sort' and not positional:
+        container = fn.obj
+        cname, result = "cyn::stdlib::list_sort_by_key", PyrexTypes.c_void_type
+        t = _infer(container, env)
+        if _method(t, '__cyn_sorted__') is None or _method(t, 'sort') is None:
+            return None
+    elif len(positional) == 1 and _aggregate_method(fn, positional, env) == '__cyn_sorted__':
+        container = positional[0]
+        cname = "cyn::stdlib::builtin_sorted_by_key"
+        t = _infer(container, env)
+        result = _method(t, '__cyn_sorted__').type.return_type
+    else:
+        return None
+    key = given['key'].analyse_types(env)
+    key_type = key.type.base_type if key.type.is_ptr else key.type
+    element = _method(t, '__cyn_sorted__').type.return_type.struct_type.templates[0]
+    if not key_type.is_cfunction or len(key_type.args) != 1 or not key_type.nogil \
+            or not key_type.args[0].type.assignable_from(element):
+        error(key.pos, "key= of a lib container takes a nogil function of one '%s' (a cdef "
+                       "function declared nogil; Python callables are not supported)" % element)
+        return _error_node(node)
+    reverse = given.get('reverse') or ExprNodes.BoolNode(node.pos, value=False)
+    container = container.analyse_types(env)
+    reverse = reverse.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
+    handler = _method(t, 'sort').type       # `except +raise_lib_error`, as every lib method
+    func = _raw_function(node.pos, cname, result, [container.type, key.type, PyrexTypes.c_bint_type],
+                         exception_check='+', exception_value=handler.exception_value)
+    if _nonecheck_wanted(container, env):
+        from .analysis import NogilNoneCheckNode
+        container = NogilNoneCheckNode(container, 'sort', None, env)
+    call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[container, key, reverse])
+    call.analysed = True
+    call.analyse_c_function_call(env)
+    return call
+
+
+def _nonecheck_wanted(node, env):
+    from .analysis import _nonecheck_enabled, _known_not_none
+    return _nonecheck_enabled(env) and not _known_not_none(node)
+
+
 def _rewrite_call_keywords(node, env):
-    return _rewrite_sorted_keywords(node, env) or _rewrite_split_maxsplit_only(node, env)
+    return (_sort_with_key(node, env) or _rewrite_sorted_keywords(node, env)
+            or _rewrite_split_maxsplit_only(node, env))
 
 
 def _aggregate_result_type(fn, args, env):

@@ -472,3 +472,54 @@ def test_none_items_have_no_order():
     assert raised(sort_lists, [[1], None]) == raised_py("sorted([[1], None])")
     assert sort_strings([None]) == [None] and min_string([None]) is None
     assert sort_lists([[2], [1, 5], [1]]) == sorted([[2], [1, 5], [1]])
+
+
+# ---------------------------------------------------------------- sort(key=...)
+cdef class Runner nogil:
+    cdef public double time
+    cdef public long bib
+
+    def __init__(self, double time, long bib):
+        self.time = time
+        self.bib = bib
+
+
+cdef double by_time(Runner r) noexcept nogil:
+    return r.time
+
+
+cdef long descending(long v) nogil:
+    if v == 99:
+        raise ValueError("99 has no key")
+    return -v
+
+
+cdef lib.list[long] bibs_by_time(lib.list[Runner] rs, bint reverse) except * nogil:
+    rs.sort(key=by_time, reverse=reverse)
+    out = lib.list[long]()
+    for r in rs:
+        out.append(r.bib)
+    return out
+
+
+cdef lib.list[long] sorted_descending(lib.list[long] xs) except * nogil:
+    return sorted(xs, key=descending)
+
+
+def test_sort_and_sorted_with_a_nogil_key_function():
+    times = [(3.5, 1), (1.25, 2), (2.0, 3), (1.25, 4)]
+    rs = [Runner(t, b) for t, b in times]
+    assert bibs_by_time(rs, False).to_py() == [b for t, b in sorted(times, key=lambda p: p[0])]
+    assert bibs_by_time(rs, True).to_py() == [b for t, b in sorted(times, key=lambda p: p[0], reverse=True)]
+    assert sorted_descending([3, 1, 2]).to_py() == [3, 2, 1]
+
+
+def test_a_key_function_that_raises_stops_the_sort():
+    cdef lib.list[long] xs = [1, 99, 3]
+    try:
+        xs.sort(key=descending)
+    except ValueError as e:
+        assert str(e) == "99 has no key"
+    else:
+        assert False
+    assert xs.to_py() == [1, 99, 3]          # keys are computed first: the list is unchanged

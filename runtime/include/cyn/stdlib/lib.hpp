@@ -208,6 +208,27 @@ inline auto builtin_sorted_of(const Ref<M>& m, bool reverse = false) {
   return items;
 }
 
+// xs.sort(key=f[, reverse=flag]) and sorted(xs, key=f[, reverse=flag]) with f a nogil function
+// of one item (the compiler passes it): each key computed once; a key function that raises
+// stops the sort with its exception, the list left as it was (keys are computed first).
+template <class C, class F>
+inline void list_sort_by_key(const Ref<C>& xs, F key, bool reverse) {
+  using T = typename C::value_type;
+  xs->sort_by_key([&](const T& item) {
+    auto k = key(item);
+    lib::detail::throw_if_method_raised();
+    return k;
+  }, reverse);
+}
+template <class C, class F>
+inline auto builtin_sorted_by_key(const Ref<C>& items, F key, bool reverse) {
+  auto out = make<lib::list<typename C::value_type>>();
+  out->reserve(static_cast<std::size_t>(items->len()));
+  for (const auto& x : *items) out->append(x);
+  list_sort_by_key(out, key, reverse);
+  return out;
+}
+
 // `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref (the
 // list's Ref overloads raise TypeError for None).
 template <class T>
