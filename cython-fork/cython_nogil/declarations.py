@@ -253,10 +253,18 @@ class NogilClassNode(Nodes.CppClassNode):
                 error(attr.pos, "fields of nogil class '%s' are declared in its .pxd file"
                       % self.name)
                 continue
+            declared_types = self._declared_signatures(scope, attr)
             declare = getattr(attr, 'declare', None)
             if declare:
                 attr.declare(scope)
             attr.analyse_declarations(scope)
+            if declared_types and attr.entry is not None and not any(
+                    _same_signature(attr.entry.type, t) for t in declared_types):
+                # (C++ would take it for an overload, and the .pxd's method would stay undefined)
+                from .syntax import declarator_name
+                error(attr.pos, "method '%s' of nogil class '%s' does not match its declaration "
+                                "in the .pxd file (%s)" % (declarator_name(attr.declarator), self.name,
+                                                           declared_types[0].declaration_code("")))
             if isinstance(attr, Nodes.CFuncDefNode):
                 defined.append(attr)
                 if st.templates:
@@ -268,6 +276,20 @@ class NogilClassNode(Nodes.CppClassNode):
         self._check_defined([self] + ([pxd_node] if pxd_node is not None else []))
         from . import wrapper
         self.wrapper_node = wrapper.build_wrapper(self, env)
+
+    @staticmethod
+    def _declared_signatures(scope, attr):
+        """The .pxd's types of the method `attr` defines ([] when it is not one declared there)."""
+        if not isinstance(attr, Nodes.CFuncDefNode):
+            return []
+        from .syntax import declarator_name
+        name = declarator_name(attr.declarator)
+        if name in ('__init__', '__dealloc__'):
+            return []
+        entry = scope.lookup_here(name)
+        if entry is None or not entry.type.is_cfunction:
+            return []
+        return [alt.type for alt in entry.all_alternatives()]
 
     def _analyse_bases(self, env):
         if not self.base_names:

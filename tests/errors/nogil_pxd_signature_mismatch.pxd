@@ -1,0 +1,4 @@
+cdef class Meter nogil:
+    cdef double value
+    cdef double scaled(self, double k)
+    cdef long rounded(self)
