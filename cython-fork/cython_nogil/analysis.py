@@ -402,6 +402,20 @@ def install():
 
     ExprNodes.NameNode.analyse_types = name_analyse_types
 
+    # ---- a cdef function used as a Python object ------------------------------------
+    # Upstream wraps it in a Python callable whose C signature spells each argument as a
+    # Python object, which a nogil reference is not (the C++ compiler refused the result):
+    # such a function does not convert, and Cython says so where it is used.
+    for method in ('can_coerce_to_pyobject', 'create_to_py_utility_code'):
+        upstream_method = getattr(PyrexTypes.CFuncType, method)
+
+        def refuse_nogil_signatures(self, env, upstream_method=upstream_method):
+            if is_nogil_ref(self.return_type) or any(is_nogil_ref(a.type) for a in self.args):
+                return False
+            return upstream_method(self, env)
+
+        setattr(PyrexTypes.CFuncType, method, refuse_nogil_signatures)
+
     # ---- None -------------------------------------------------------------------
     upstream_none_coerce = ExprNodes.NoneNode.coerce_to
 
