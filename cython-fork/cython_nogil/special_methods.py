@@ -524,6 +524,14 @@ def _may_be_nogil_container(arg, env):
         entry = env.lookup(arg.name)
         if entry is not None and entry.type is PyrexTypes.unspecified_type:
             return True
+    if isinstance(arg, ExprNodes.BinopNode):           # sorted(a + b), sorted(a | b)
+        return _may_be_nogil_container(arg.operand1, env) or _may_be_nogil_container(arg.operand2, env)
+    if isinstance(arg, ExprNodes.AttributeNode):       # sorted(box.items), sorted(d.keys())
+        if _may_be_nogil_container(arg.obj, env):
+            return True
+    if isinstance(arg, ExprNodes.SimpleCallNode) and isinstance(arg.function, ExprNodes.AttributeNode):
+        if _may_be_nogil_container(arg.function.obj, env):
+            return True
     return is_nogil_ref(_infer(arg, env))
 
 

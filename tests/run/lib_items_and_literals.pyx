@@ -161,3 +161,32 @@ def test_results_of_sum_max_sorted_feed_inferred_variables():
     xs = [3, 1, 2]
     cdef lib.list[long] lx = xs
     assert totals_of_builtin_results(lx) == sum(xs) + max(xs) + sum(sorted(xs)) * 2
+
+
+# ---------------------------------------------------------------- sorted() of inferred expressions
+cdef class Bag nogil:
+    cdef lib.list[long] xs
+
+    def __init__(self):
+        self.xs = lib.list[long]()
+        self.xs.append(3)
+        self.xs.append(1)
+
+
+cdef lib.list[long] one(long n) except * nogil:
+    xs = lib.list[long]()
+    xs.append(n)
+    return xs
+
+
+cdef lib.list[long] sorted_of_inferred() except * nogil:
+    a = one(2)                       # a, b, bag: types inferred after sorted() is seen
+    b = one(1)
+    bag = Bag()
+    out = sorted(a + b)
+    out.extend(sorted(bag.xs))
+    return out
+
+
+def test_sorted_of_an_expression_of_inferred_locals():
+    assert sorted_of_inferred().to_py() == [1, 2, 1, 3]
