@@ -126,8 +126,9 @@ class NogilCastNode(ExprNodes.ExprNode):
     def generate_result_code(self, code):
         st = self.type.struct_type.empty_declaration_code()
         if self.checked:
-            code.putln("if (unlikely(!cyn::cy::castable<%s>(%s))) { cyn::cy::raise_bad_cast(\"%s\"); %s }"
-                       % (st, self.arg.result(), self.type.display_name(), code.error_goto(self.pos)))
+            code.putln("if (unlikely(!cyn::cy::castable<%s>(%s))) { cyn::cy::raise_bad_cast(\"%s\", %s); %s }"
+                       % (st, self.arg.result(), self.type.display_name(),
+                          "cyn::cy::ptr(%s)" % self.arg.result(), code.error_goto(self.pos)))
         code.putln("%s = cyn::cy::cast<%s>(%s);" % (self.result(), st, self.arg.result()))
 
 

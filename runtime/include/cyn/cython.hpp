@@ -111,10 +111,12 @@ inline bool catch_exception(Classes... classes) noexcept {
   return caught;
 }
 
-// Raise TypeError for a failed checked cast `<T?>o`. Returns -1.
-inline int raise_bad_cast(const char* to) noexcept {
+// Raise TypeError for a failed checked cast `<T?>o`, naming o's class as Cython does
+// ("Cannot convert shapes.Rect to Circle"). Returns -1.
+inline int raise_bad_cast(const char* to, const Object* from = nullptr) noexcept {
   PyGILState_STATE g = PyGILState_Ensure();
-  PyErr_Format(PyExc_TypeError, "Cannot convert object to %s", to);
+  auto* type = from ? static_cast<PyTypeObject*>(from->python_type()) : nullptr;
+  PyErr_Format(PyExc_TypeError, "Cannot convert %s to %s", type ? type->tp_name : "object", to);
   PyGILState_Release(g);
   cyn_set_error_hint();
   return -1;
