@@ -201,9 +201,19 @@ cdef void start_long_sleepers() noexcept nogil:
     sleep(NAN)                         # NaN only yields
     sleep(0.05)
 
-def test_huge_and_infinite_sleeps_do_not_return_early():
+def long_sleepers_woke():
     global woke
     woke = 0
     with nogil:
         run(start_long_sleepers)
-    assert woke == 0
+    return woke
+
+def test_huge_and_infinite_sleeps_do_not_return_early():
+    # In a process of its own: the two sleepers stay asleep for good, and a process with a
+    # pending timer never reports a deadlock (a later deadlock test there would hang).
+    import os, subprocess, sys
+    code = ("import sys; sys.path.insert(0, %r); import %s as m; print(m.long_sleepers_woke())"
+            % (os.path.dirname(os.path.abspath(__file__)), __name__))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
