@@ -2,7 +2,7 @@
 
 import pytest
 
-from httpkit import Server
+from httpkit import HANDLER_APP, CythonServer, Server
 
 
 @pytest.fixture
@@ -22,3 +22,11 @@ def make_server():
 @pytest.fixture
 def server(make_server):
     return make_server("--header-timeout", "2", "--idle-timeout", "5")
+
+
+@pytest.fixture(scope="module")
+def app():
+    """One server of the handler app (handler_app.pyx) for a whole test module."""
+    server = CythonServer(HANDLER_APP)
+    yield server
+    server.stop()

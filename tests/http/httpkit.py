@@ -23,6 +23,10 @@ BUILD_DIR = os.path.join(ROOT, os.environ.get("CYN_BUILD_DIR", "build"))
 IO_TIMEOUT = 10.0  # bounds every socket operation of these tests
 
 
+# The Cython app the handler tests serve (tests/http/handler_app.pyx).
+HANDLER_APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handler_app.pyx")
+
+
 def binary(name):
     path = os.path.join(BUILD_DIR, "runtime", name)
     if not os.access(path, os.X_OK):

@@ -3,21 +3,11 @@
 status lines of the statuses a handler returns (1xx is not a final response; registered
 codes get their reason phrase, unregistered ones an empty one)."""
 
-import os
 import re
 
 import pytest
 
-from httpkit import CythonServer, exchange, recv_until_close
-
-APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handler_app.pyx")
-
-
-@pytest.fixture(scope="module")
-def app():
-    server = CythonServer(APP)
-    yield server
-    server.stop()
+from httpkit import exchange, recv_until_close
 
 
 def query_values(app, query):

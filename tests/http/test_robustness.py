@@ -7,22 +7,12 @@ codes above 599), the 503 of a full server, and limits set from C with negative 
 The C++ demo server (`server`, `make_server`) and the Cython handler app (handler_app.pyx)
 both serve; every server listens on 127.0.0.1 and stops at the end of its test."""
 
-import os
 import socket
 import time
 
 import pytest
 
-from httpkit import CythonServer, exchange, recv_until_close
-
-APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handler_app.pyx")
-
-
-@pytest.fixture(scope="module")
-def app():
-    server = CythonServer(APP)
-    yield server
-    server.stop()
+from httpkit import HANDLER_APP as APP, CythonServer, exchange, recv_until_close
 
 
 def status_of(server, raw):
