@@ -202,7 +202,7 @@ class NogilClassNode(Nodes.CppClassNode):
             declare = getattr(attr, 'declare', None)
             if declare:
                 attr.declare(scope)
-            attr.analyse_declarations(scope)
+            _analyse_member(attr, scope)
             if isinstance(attr, Nodes.CFuncDefNode):
                 defined.append(attr)
                 if self.templates:
@@ -257,7 +257,7 @@ class NogilClassNode(Nodes.CppClassNode):
             declare = getattr(attr, 'declare', None)
             if declare:
                 attr.declare(scope)
-            attr.analyse_declarations(scope)
+            _analyse_member(attr, scope)
             if declared_types and attr.entry is not None and not any(
                     _same_signature(attr.entry.type, t) for t in declared_types):
                 # (C++ would take it for an overload, and the .pxd's method would stay undefined)
@@ -527,6 +527,19 @@ def _merge_declared_constructors(scope):
     primary = kept[0]
     primary.overloaded_alternatives = kept[1:]
     scope.entries['<init>'] = primary
+
+
+def _analyse_member(attr, scope):
+    """Declares one member; a `@staticmethod` one with Cython's staticmethod directive on, as
+    Cython declares a static method (no self, called on the class)."""
+    if not getattr(attr, 'cyn_static_method', False):
+        return attr.analyse_declarations(scope)
+    old = scope.directives
+    scope.directives = dict(old, staticmethod=True)
+    try:
+        return attr.analyse_declarations(scope)
+    finally:
+        scope.directives = old
 
 
 def _same_signature(a, b):

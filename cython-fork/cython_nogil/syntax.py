@@ -147,6 +147,11 @@ def strip_self(func_node):
     return True
 
 
+def _is_staticmethod(decorators):
+    return len(decorators) == 1 and isinstance(decorators[0].decorator, ExprNodes.NameNode) \
+        and decorators[0].decorator.name == 'staticmethod'
+
+
 def _skip_brackets(s):
     """At `[`: consumes up to the matching `]` and returns the text between, for messages."""
     depth, text = 0, []
@@ -251,9 +256,13 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
                 s.expect_newline("Expected a newline")
                 continue
             apos = s.position()
+            is_static = False
             if s.sy == '@':
-                s.error("decorators are not supported in nogil classes", fatal=False)
-                P.p_decorators(s)
+                decorators = P.p_decorators(s)
+                is_static = _is_staticmethod(decorators) and s.sy == 'cdef'
+                if not is_static:
+                    error(apos, "nogil classes take no decorators but @staticmethod on a "
+                                "'cdef' method")
                 apos = s.position()
             if s.sy == 'def':
                 name = s.peek()[1] if s.peek()[0] == 'IDENT' else None
@@ -319,7 +328,9 @@ def _parse_defined_class(s, pos, ctx, header, P, NogilClassNode):
                 decls = [node.declarator] if fnode else node.declarators
                 for d in decls:
                     holder = _DeclHolder(d)
-                    if not strip_self(holder):
+                    if is_static:
+                        node.cyn_static_method = True       # no self: declarations.py
+                    elif not strip_self(holder):
                         without_self.append((node.pos, declarator_name(d)))
                     fd = find_func_declarator(d)
                     if fd is not None and not fd.with_gil:

@@ -4,12 +4,12 @@ cdef class A nogil:
     cdef public int f(self):
         return 1
     cdef int g(self)
-    @staticmethod
-    cdef int h():
+    @property
+    cdef int h(self):
         return 1
 
 _ERRORS = """
 3:4: 'cpdef' is only for methods
 4:4: 'public' is only for fields
-7:4: decorators are not supported in nogil classes
+7:4: nogil classes take no decorators but @staticmethod on a 'cdef' method
 """

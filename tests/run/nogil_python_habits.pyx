@@ -168,3 +168,31 @@ cdef bint is_marker(Marker m) noexcept nogil:
 
 def test_one_line_class_bodies():
     assert is_marker(SubMarker()) and not is_marker(Marker())
+
+
+# ---------------------------------------------------------------- @staticmethod
+cdef class Vec2 nogil:
+    cdef double x, y
+
+    def __init__(self, double x=0, double y=0):
+        self.x = x
+        self.y = y
+
+    @staticmethod
+    cdef Vec2 zero():
+        return Vec2()
+
+    @staticmethod
+    cdef Vec2 from_polar(double r):
+        return Vec2(r, 0)
+
+    cdef double norm2(self):
+        return self.x * self.x + self.y * self.y
+
+
+cdef double static_factories() noexcept nogil:
+    return Vec2.from_polar(3).norm2() + Vec2.zero().norm2()
+
+
+def test_static_methods_are_called_on_the_class():
+    assert static_factories() == 9.0
