@@ -28,6 +28,8 @@ import builtins
 from Cython.Compiler import ExprNodes, Nodes
 from Cython.Compiler.Errors import error
 
+from .types import is_nogil_ref
+
 CATCH_FUNCTION = "cyn::cy::catch_exception"
 
 # Built-in exception classes a nogil handler may name, each a `PyExc_<Name>` of the C API.
@@ -113,10 +115,16 @@ def generate_nogil_try_except(node, code):
     outer_error_label = code.new_error_label()
     body_error_label = code.error_label
     end_label = code.new_label('try_end')
+    code.funcstate.start_collecting_temps()
     code.putln("/*try:*/ {")
     node.body.generate_execution_code(code)
     code.putln("}")
+    body_temps = code.funcstate.stop_collecting_temps()
     managed_temps = code.funcstate.all_free_managed_temps()
+    # References the body's expressions held when it raised: released before a handler runs,
+    # as Python drops an interrupted expression's values (else `P(5)` in `f(P(5), xs[9])`
+    # would live on, its __dealloc__ not run, until the temporary is reused or the function ends)
+    held_references = sorted(name for name, type in body_temps if is_nogil_ref(type))
     code.error_label = outer_error_label       # (an error in `else:` or a handler propagates)
     if node.else_clause:
         code.putln("/*else:*/ {")
@@ -127,6 +135,8 @@ def generate_nogil_try_except(node, code):
         code.put_label(body_error_label)
         for name, type in managed_temps:
             code.put_xdecref_clear(name, type)
+        for name in held_references:
+            code.putln("%s.reset();" % name)
         for clause, cnames in zip(node.except_clauses, node.cyn_catch_plan):
             code.mark_pos(clause.pos)
             code.putln("if (%s(%s)) {" % (CATCH_FUNCTION, ", ".join(cnames)))

@@ -29,9 +29,9 @@ def lib_container_kind(t):
     name = getattr(st, 'name', '')
     if not cname.startswith(LIB_NAMESPACE) or name not in ('list', 'dict', 'set'):
         return None
-    if not st.templates or any(isinstance(p, PyrexTypes.TemplatePlaceholderType) for p in st.templates):
+    if not st.templates:
         return None
-    return name
+    return name       # (a generic class's `lib.list[T]` too: its items are coerced to T)
 
 
 class NogilContainerLiteralNode(ExprNodes.ExprNode):
@@ -66,17 +66,26 @@ class NogilContainerLiteralNode(ExprNodes.ExprNode):
             self.result(), st.empty_declaration_code(), element, ", ".join(values)))
 
 
+def _item(node, env, element_type):
+    """An item of the literal as the element type. The literal may have been analysed as a
+    Python list already: an item coerced to a Python object is taken back as it was."""
+    node = node.analyse_types(env)
+    while isinstance(node, ExprNodes.CoerceToPyTypeNode):
+        node = node.arg
+    return node.coerce_to(element_type, env)
+
+
 def _build(node, dst_type, env, kind):
     params = dst_type.struct_type.templates
     if kind == 'dict':
         items = []
         for pair in node.key_value_pairs:
-            items.append(pair.key.analyse_types(env).coerce_to(params[0], env))
-            items.append(pair.value.analyse_types(env).coerce_to(params[1], env))
+            items.append(_item(pair.key, env, params[0]))
+            items.append(_item(pair.value, env, params[1]))
     else:
-        items = [arg.analyse_types(env).coerce_to(params[0], env) for arg in node.args]
-    if any(item.type.is_error for item in items):
-        return None
+        items = [_item(arg, env, params[0]) for arg in node.args]
+    # (an item of a wrong type is reported by its coercion; the literal stays ours, so that it
+    # is not reported again as a Python list built without the GIL)
     return NogilContainerLiteralNode(node.pos, dst_type, kind, items)
 
 

@@ -539,7 +539,7 @@ def _rewrite_aggregate_call(node, env):
     name = _aggregate_method(node.function, node.args, env)
     if name is None:
         return None
-    return method_call(node.pos, node.args[0], name, node.args[1:]).analyse_types(env)
+    return method_call(node.pos, node.args[0], name, node.args[1:], NONE_NOT_ITERABLE).analyse_types(env)
 
 
 def _rewrite_sorted_keywords(node, env):
@@ -553,7 +553,8 @@ def _rewrite_sorted_keywords(node, env):
     items = keywords.key_value_pairs
     if len(items) != 1 or getattr(items[0].key, 'value', None) != 'reverse':
         return None
-    return method_call(node.pos, positional[0], '__cyn_sorted__', [items[0].value]).analyse_types(env)
+    return method_call(node.pos, positional[0], '__cyn_sorted__', [items[0].value],
+                       NONE_NOT_ITERABLE).analyse_types(env)
 
 
 def _rewrite_split_maxsplit_only(node, env):
@@ -589,7 +590,8 @@ def _sort_with_key(node, env):
     given = {getattr(item.key, 'value', None): item.value for item in keywords.key_value_pairs}
     if 'key' not in given or not set(given) <= {'key', 'reverse'}:
         return None
-    if isinstance(fn, ExprNodes.AttributeNode) and fn.attribute == 'sort' and not positional:
+    is_method = isinstance(fn, ExprNodes.AttributeNode) and fn.attribute == 'sort' and not positional
+    if is_method:
         container = fn.obj
         cname, result = "cyn::stdlib::list_sort_by_key", PyrexTypes.c_void_type
         t = _infer(container, env)
@@ -613,12 +615,13 @@ def _sort_with_key(node, env):
     reverse = given.get('reverse') or ExprNodes.BoolNode(node.pos, value=False)
     container = container.analyse_types(env)
     reverse = reverse.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
-    handler = _method(t, 'sort').type       # `except +raise_lib_error`, as every lib method
+    handler = _method(t, '__cyn_sorted__').type   # `except +raise_lib_error`, as every lib method
     func = _raw_function(node.pos, cname, result, [container.type, key.type, PyrexTypes.c_bint_type],
                          exception_check='+', exception_value=handler.exception_value)
     if _nonecheck_wanted(container, env):
         from .analysis import NogilNoneCheckNode
-        container = NogilNoneCheckNode(container, 'sort', None, env)
+        container = NogilNoneCheckNode(container, 'sort', None if is_method else NONE_NOT_ITERABLE,
+                                       env)
     call = ExprNodes.SimpleCallNode(node.pos, function=func, args=[container, key, reverse])
     call.analysed = True
     call.analyse_c_function_call(env)
@@ -1362,6 +1365,13 @@ def _rewrite_for_in(node, env):
                                body=Nodes.StatListNode(pos, stats=body),
                                else_clause=node.else_clause)
     stats.append(loop)
+    # The iterator (and through it the container) and the hidden items go when the loop ends,
+    # `break` included, as Python's iterator does: not when the function returns.
+    for name in [it_name] + item_names:
+        t = env.lookup(name).type
+        if is_nogil_ref(t):
+            stats.append(Nodes.SingleAssignmentNode(pos, lhs=_hidden_name(env, pos, name),
+                                                    rhs=ExprNodes.NoneNode(pos)))
     return Nodes.StatListNode(pos, stats=stats).analyse_expressions(env)
 
 

@@ -372,3 +372,19 @@ def test_sum_min_max_sorted_of_a_dict_and_its_views():
         assert str(e) == "max() arg is an empty sequence"
     else:
         assert False
+
+
+cdef long negated(long v) noexcept nogil:
+    return -v
+
+
+cdef lib.list[long] sorted_by_key(lib.dict[long, long] d, lib.set[long] s) except * nogil:
+    out = sorted(d, key=negated)
+    out.extend(sorted(d.values(), key=negated))
+    out.extend(sorted(s, key=negated))
+    return out
+
+
+def test_sorted_with_a_key_of_dicts_views_and_sets():
+    d = {1: 10, 3: 30, 2: 20}
+    assert sorted_by_key(d, {5, 4}).to_py() == [3, 2, 1, 30, 20, 10, 5, 4]

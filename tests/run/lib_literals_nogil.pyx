@@ -74,3 +74,24 @@ def test_with_the_gil_literals_still_convert_from_python():
     else:
         assert False
     assert xs.to_py() == [1, 2]
+
+
+cdef class Stack[T] nogil:
+    cdef lib.list[T] items
+
+    def __init__(self):
+        self.items = []
+
+    cdef void push_two(self, T a, T b):
+        self.items.extend([a, b])
+        self.items += [a]
+
+
+cdef lib.list[long] stacked() except * nogil:
+    s = Stack[long]()
+    s.push_two(1, 2)
+    return s.items
+
+
+def test_literals_in_a_generic_class():
+    assert stacked().to_py() == [1, 2, 1]

@@ -134,3 +134,21 @@ def test_left_operands_that_are_not_names():
     assert equal_parts(a, b, ["x", "y"]) == (False, True, True, False)
     b.next = P(5)
     assert equal_parts(a, b, ["x", "x"])[0]
+
+
+cdef long sum_of(lib.list[long] xs) except? -1 nogil:
+    return sum(xs)
+cdef long max_key(lib.dict[long, long] d) except? -1 nogil:
+    return max(d)
+cdef long sorted_len(lib.set[long] s) except? -1 nogil:
+    return len(sorted(s))
+
+
+def test_aggregates_of_none_are_type_errors():
+    for f in (lambda: sum_of(None), lambda: max_key(None), lambda: sorted_len(None)):
+        try:
+            f()
+        except TypeError as e:
+            assert str(e) == "'NoneType' object is not iterable"
+        else:
+            assert False

@@ -3,6 +3,7 @@
 dies exactly when its last reference disappears), as CPython releases a temporary: each
 function returns how many objects died before its end, times ten, plus a value it read."""
 from libcpp.vector cimport vector
+from cyn cimport lib
 
 cdef long deaths = 0
 
@@ -153,3 +154,39 @@ def test_attribute_and_method_of_a_call_evaluate_the_call_once():
         y = next_reading().twice()
     assert readings_made == 2
     assert (x, y) == (1, 4)
+
+
+# ---------------------------------------------------------------- loops release what they iterate
+cdef long loop_freed = 0
+
+cdef class Counted nogil:
+    def __dealloc__(self):
+        global loop_freed
+        loop_freed += 1
+
+
+cdef lib.list[Counted] two_counted() except * nogil:
+    cdef lib.list[Counted] xs = [Counted(), Counted()]
+    return xs
+
+
+cdef long freed_after_loop() except? -1 nogil:
+    for c in two_counted():
+        pass
+    c = None
+    return loop_freed           # the list (held by the loop's iterator) is gone here
+
+
+cdef long freed_after_break() except? -1 nogil:
+    for c in two_counted():
+        break
+    c = None
+    return loop_freed
+
+
+def test_a_loop_releases_its_container_when_it_ends():
+    global loop_freed
+    loop_freed = 0
+    assert freed_after_loop() == 2
+    loop_freed = 0
+    assert freed_after_break() == 2

@@ -171,3 +171,37 @@ def test_with_nogil_block_in_a_def_function():
         except IndexError:
             r = -4
     assert r == -4
+
+
+cdef extern from "cyn/alloc.hpp":
+    long long cyn_live_objects() nogil
+
+
+cdef class Held nogil:
+    cdef long v
+
+    def __init__(self, long v):
+        self.v = v
+
+
+cdef long add_held(Held h, long b) noexcept nogil:
+    return h.v + b
+
+
+cdef long live_in_handler = -1
+
+
+cdef long interrupted(lib.list[long] xs) except? -1 nogil:
+    global live_in_handler
+    try:
+        return add_held(Held(5), xs[3])      # Held(5) is built, then xs[3] raises
+    except IndexError:
+        live_in_handler = cyn_live_objects()
+        return -1
+
+
+def test_values_of_the_interrupted_expression_are_released_before_the_handler():
+    cdef lib.list[long] xs = []
+    before = cyn_live_objects()             # (xs itself is live throughout)
+    assert interrupted(xs) == -1
+    assert live_in_handler == before        # Held(5) already gone, as in Python

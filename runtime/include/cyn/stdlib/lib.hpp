@@ -228,6 +228,19 @@ inline auto builtin_sorted_by_key(const Ref<C>& items, F key, bool reverse) {
   list_sort_by_key(out, key, reverse);
   return out;
 }
+// (a dict sorts its keys; d.keys() / d.values() what they iterate)
+template <class K, class V, class F>
+inline auto builtin_sorted_by_key(const Ref<lib::dict<K, V>>& d, F key, bool reverse) {
+  auto out = aggregated(d);
+  list_sort_by_key(out, key, reverse);
+  return out;
+}
+template <class K, class V, lib::dict_view_kind Kind, class F>
+inline auto builtin_sorted_by_key(const Ref<lib::dict_view<K, V, Kind>>& view, F key, bool reverse) {
+  auto out = aggregated(view);
+  list_sort_by_key(out, key, reverse);
+  return out;
+}
 
 // `d.get(k)` / `d.pop(k, default)` keep their C++ names; `xs.extend(ys)` takes a ref (the
 // list's Ref overloads raise TypeError for None).
