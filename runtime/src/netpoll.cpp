@@ -302,6 +302,9 @@ using detail::deadline_after;
 using detail::remaining;
 
 int wait_fd(int fd, bool write, std::int64_t timeout_ns) {
+  // An fd that is not open is an error at once (the other calls get EBADF from their system
+  // call; this one would otherwise wait on it, or find it "ready").
+  if (fd < 0 || ::fcntl(fd, F_GETFD) == -1) return -EBADF;
   return detail::wait_io(fd, write, timeout_ns);
 }
 

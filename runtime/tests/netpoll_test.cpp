@@ -350,4 +350,14 @@ TEST(Netpoll, WaitingForIoIsNotADeadlock) {
   EXPECT_EQ(got, 3);
 }
 
+TEST(Netpoll, WaitFdOnAnFdThatIsNotOpenIsEBadfAtOnce) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  int closed = pipe_fds[0];
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  EXPECT_EQ(cyn::net::wait_fd(-1, false, kSecond), -EBADF);
+  EXPECT_EQ(cyn::net::wait_fd(closed, true, kSecond), -EBADF);
+}
+
 }  // namespace
