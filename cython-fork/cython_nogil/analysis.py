@@ -985,11 +985,17 @@ def _check_coroutine_arguments(launcher, name, ftype, node, env):
               % (launcher, len(args), "" if len(args) == 1 else "s", name, len(ftype.args)))
         return
     from .special_methods import _infer
+    from .special_methods import _takes_c_string
     for index, (arg, param) in enumerate(zip(args, ftype.args)):
         if arg.is_none:
             fits = is_nogil_ref(param.type)
             if fits:
                 node.args[index + 1] = NogilNullNode(arg.pos, param.type)
+        elif isinstance(arg, (ExprNodes.UnicodeNode, ExprNodes.BytesNode)) and is_nogil_ref(param.type) \
+                and _takes_c_string(param.type):
+            # `spawn(f, "text")` for a lib.string parameter: the text becomes one, as in a call
+            node.args[index + 1] = arg.coerce_to(param.type, env)
+            continue
         else:
             at = _infer(arg, env)
             if at is None or at.is_error:

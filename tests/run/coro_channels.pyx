@@ -175,3 +175,27 @@ def test_deadlock_is_reported_not_hung():
 # The deadlocked coroutine is abandoned, never resumed: the channel its frame holds stays
 # alive (documented in docs/coroutines.md). Exactly that one object, no more.
 test_deadlock_is_reported_not_hung.cyn_abandoned_objects = 1
+
+
+# ---------------------------------------------------------------- a text argument
+from cyn cimport lib
+
+cdef long text_length = 0
+
+cdef void measure(lib.string s, long extra, WaitGroup wg) noexcept nogil:
+    global text_length
+    text_length = len(s) + extra
+    wg.done()
+
+cdef void spawn_with_text() noexcept nogil:
+    wg = WaitGroup()
+    wg.add(1)
+    spawn(measure, "abc", 10, wg)      # the literal becomes a lib.string, as in a direct call
+    wg.wait()
+
+def test_spawn_converts_a_text_literal_for_a_string_parameter():
+    global text_length
+    text_length = 0
+    with nogil:
+        run(spawn_with_text)
+    assert text_length == 13
