@@ -102,6 +102,18 @@ def _classes_text(clause):
     return names[0] if len(names) == 1 else "(%s)" % ", ".join(names)
 
 
+def _without_target_deletion(body, name):
+    """The handler's body without the `try: ... finally: del e` upstream wraps it in for
+    `except E as e` (PostParse), once the target is refused."""
+    stats = getattr(body, 'stats', None)
+    if stats and len(stats) == 1 and isinstance(stats[0], Nodes.TryFinallyStatNode):
+        cleanup = getattr(stats[0].finally_clause, 'stats', None) or []
+        if len(cleanup) == 1 and isinstance(cleanup[0], Nodes.DelStatNode) \
+                and [getattr(a, 'name', None) for a in cleanup[0].args] == [name]:
+            return stats[0].body
+    return body
+
+
 def _module_uses_runtime(env):
     from .special_methods import _module_uses_nogil
     return _module_uses_nogil(env)
@@ -162,6 +174,8 @@ def install():
         for clause in self.except_clauses:
             # the classes are tested by name in C (PyExc_*), not evaluated as Python objects;
             # (after an error too: what was refused is not reported again as GIL use)
+            if clause.target is not None:
+                clause.body = _without_target_deletion(clause.body, getattr(clause.target, 'name', None))
             clause.pattern = None
             clause.target = None
             clause.exc_value = None
@@ -173,6 +187,22 @@ def install():
 
     Nodes.TryExceptStatNode.nogil_check = nogil_check
     Nodes.TryExceptStatNode.generate_execution_code = generate_execution_code
+
+    # `except E as e` in a function declared nogil: refused here, before `e` is declared as a
+    # Python local (which upstream would report again, with the `del e` that ends the handler)
+    upstream_clause_declarations = Nodes.ExceptClauseNode.analyse_declarations
+
+    def clause_analyse_declarations(self, env):
+        if self.target is not None and getattr(env, 'nogil', False) and _module_uses_runtime(env):
+            error(self.pos, "'except ... as %s' needs the GIL (%s would be a Python object); "
+                            "in nogil code write 'except %s:'"
+                  % (_target_text(self), _target_text(self), _classes_text(self)))
+            self.body = _without_target_deletion(self.body, self.target.name)
+            self.target = None
+            self.is_except_as = False
+        return upstream_clause_declarations(self, env)
+
+    Nodes.ExceptClauseNode.analyse_declarations = clause_analyse_declarations
 
     upstream_reraise_check = Nodes.ReraiseStatNode.nogil_check
 

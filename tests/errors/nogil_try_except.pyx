@@ -1,6 +1,5 @@
 # distutils: language = c++
-# What try/except cannot do without the GIL, each said at its clause (`as e` also makes e a
-# Python local of the nogil function, which upstream reports first).
+# What try/except cannot do without the GIL, each said once, at its clause.
 from cyn cimport lib
 import os
 
@@ -31,11 +30,19 @@ cdef long k(lib.list[long] xs) except? -1 nogil:
     except IndexError:
         raise
 
+def in_a_block(lib.list[long] xs):
+    cdef long r = 0
+    with nogil:
+        try:
+            r = xs[0]
+        except IndexError as e:
+            r = -1
+    return r
+
 _ERRORS = """
-10:0: Function declared nogil has Python locals or temporaries
-13:4: 'except ... as e' needs the GIL (e would be a Python object); in nogil code write 'except IndexError:'
-13:4: Deleting Python object not allowed without gil
-19:11: nogil code can catch built-in exceptions only: 'AppError' needs the GIL to look up (catch it where the GIL is held)
-25:13: nogil code can catch built-in exception classes named in the clause only (KeyError, (IndexError, ValueError), ...)
-32:8: a bare 'raise' cannot re-raise in nogil code: a caught exception is gone (raise a new one, e.g. 'raise KeyError(key)')
+12:4: 'except ... as e' needs the GIL (e would be a Python object); in nogil code write 'except IndexError:'
+18:11: nogil code can catch built-in exceptions only: 'AppError' needs the GIL to look up (catch it where the GIL is held)
+24:13: nogil code can catch built-in exception classes named in the clause only (KeyError, (IndexError, ValueError), ...)
+31:8: a bare 'raise' cannot re-raise in nogil code: a caught exception is gone (raise a new one, e.g. 'raise KeyError(key)')
+38:8: 'except ... as e' needs the GIL (e would be a Python object); in nogil code write 'except IndexError:'
 """
