@@ -66,9 +66,8 @@ def test_fork_built_module_passes_its_doctests(name, upstream_dir, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cython_nogil.cythonize_cli", "-i", "-q", "-3", name],
                           cwd=work, env=H.compiler_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    # In a fresh interpreter: a plain C++ module's operator delete can bind to mimalloc's free in
-    # a process that loaded libcyn before it (seen with cpp_stl_atomic after a nogil test module
-    # in the same pytest worker: a crash in `del atom`; see the session note).
+    # In a fresh interpreter, so that what earlier tests of the worker loaded cannot change the
+    # result (cpp_stl_atomic once crashed after a nogil test module: tests/test_runtime_coexistence.py).
     run_doctests = ("import doctest, sys; sys.path.insert(0, %r); import %s as m; "
                     "r = doctest.testmod(m, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE); "
                     "sys.exit(1 if r.failed else 0)" % (str(work), name[:-4]))
