@@ -675,6 +675,13 @@ def _static_nogil_type(node, env):
         return None
     if isinstance(node, (NogilConstructNode, NogilCastNode, NogilNoneCheckNode, NogilNullNode)):
         return node.type if is_nogil_ref(node.type) else None
+    if isinstance(node, ExprNodes.ComprehensionNode) and getattr(env, 'nogil', False):
+        # `len([x for x in xs])` in nogil code: the lib container it builds (comprehensions.py;
+        # inference only in nogil code, where upstream would refuse the comprehension)
+        if is_nogil_ref(node.type):
+            return node.type
+        from .comprehensions import _inferred_lib_type
+        return _inferred_lib_type(node, env)
     return None
 
 

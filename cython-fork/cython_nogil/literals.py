@@ -11,13 +11,95 @@ element type as any assignment would coerce it:
 
 and `x in (a, b, c)` / `x in [a, b, c]` on a nogil object compares x with each item in turn
 (`x == a or x == b or x == c`, x evaluated once), as Python's `in` does for a sequence.
+A literal assigned to a variable without a declared type takes its type from its items, in
+nogil code only: `xs = [1, 2, 3]` is a lib.list[long], `d = {"a": 1.5}` a lib.dict[lib.string,
+double] (numbers widen as C arithmetic does; text is lib.string; an empty literal, or items of
+different classes, cannot be told: declare the variable).
 Only nogil contexts are rewritten: code holding the GIL keeps upstream's behaviour.
 """
-from Cython.Compiler import ExprNodes, PyrexTypes
+from Cython.Compiler import Builtin, ExprNodes, PyrexTypes
 
 from .types import is_nogil_ref
 
 LIB_NAMESPACE = "cyn::lib::"
+
+
+def runs_without_gil(env):
+    """Whether code analysed in `env` runs without the GIL. A comprehension's scope runs where
+    the comprehension is (its own flag is only set once the comprehension is known to be ours)."""
+    while env is not None:
+        if getattr(env, 'nogil', False):
+            return True
+        if not getattr(env, 'is_comprehension_scope', False):
+            return False
+        env = env.outer_scope
+    return False
+
+
+def lib_class(env, name):
+    """The cyn.lib class `name` ('list', 'set', 'dict', 'string') when the module cimports
+    cyn.lib (generic ones unspecialised); else None."""
+    mod = env.global_scope()
+    for scope in [mod] + list(getattr(mod, 'cimported_modules', ())):
+        if getattr(scope, 'qualified_name', None) == 'cyn.lib':
+            entry = scope.lookup_here(name)
+            if entry is not None and entry.is_type and is_nogil_ref(entry.type):
+                return entry.type
+    return None
+
+
+def element_type(types, env):
+    """The one element type that items of `types` fit without loss, or None: numbers widen
+    (C rules), text is lib.string, nogil objects must all be of one class (None items aside)."""
+    text = None
+    found = []
+    for t in types:
+        if t is None or t.is_error:
+            return None
+        if t.is_pyobject:
+            if t in (Builtin.unicode_type, Builtin.bytes_type):
+                text = text or lib_class(env, 'string')
+                if text is None:
+                    return None
+                t = text
+            elif t is PyrexTypes.py_object_type:
+                continue                 # None (or unknown): decided by the other items
+            else:
+                return None
+        found.append(t)
+    if not found:
+        return None
+    if all(t.is_numeric for t in found):
+        result = found[0]
+        for t in found[1:]:
+            result = PyrexTypes.widest_numeric_type(result, t)
+        return result
+    if all(t == found[0] for t in found) and is_nogil_ref(found[0]):
+        return found[0]
+    return None
+
+
+def inferred_literal_type(node, env):
+    """The lib container type of literal `node` in nogil code, from its items; else None."""
+    kind = _literal_kind(node)
+    if kind is None or not runs_without_gil(env) or _has_starred(node) \
+            or getattr(node, 'mult_factor', None) is not None:
+        return None
+    generic = lib_class(env, kind)
+    if generic is None:
+        return None
+    if kind == 'dict':
+        if not node.key_value_pairs:
+            return None
+        params = [element_type([p.key.infer_type(env) for p in node.key_value_pairs], env),
+                  element_type([p.value.infer_type(env) for p in node.key_value_pairs], env)]
+    else:
+        if not node.args:
+            return None
+        params = [element_type([a.infer_type(env) for a in node.args], env)]
+    if None in params:
+        return None
+    return generic.specialize_here(node.pos, env, params)
 
 
 def lib_container_kind(t):
@@ -135,13 +217,38 @@ def _literal_in(node, env):
     return test.analyse_types(env).coerce_to(PyrexTypes.c_bint_type, env)
 
 
+def _literal_iteration(node, env):
+    """`for x in (1, 2, 3):` / `for x in [a, b]:` in nogil code, numbers of one type: the items
+    become a C array on the stack, which the loop walks (upstream then iterates it as any C
+    array)."""
+    seq = node.sequence
+    scope = node.expr_scope or env
+    from .special_methods import _module_uses_nogil
+    if (not isinstance(seq, (ExprNodes.ListNode, ExprNodes.TupleNode)) or not seq.args
+            or not _module_uses_nogil(scope)
+            or _has_starred(seq) or getattr(seq, 'mult_factor', None) is not None
+            or not runs_without_gil(scope)):
+        return None
+    types = {a.infer_type(scope) for a in seq.args}
+    if len(types) != 1:
+        return None          # (the loop variable's inferred type is then a Python object)
+    t = types.pop()
+    if not t.is_numeric:
+        return None
+    array = ExprNodes.ListNode(seq.pos, args=list(seq.args)).analyse_types(scope)
+    node.sequence = array.coerce_to(PyrexTypes.CArrayType(t, len(seq.args)), scope)
+    node.type = node.sequence.type
+    node.is_temp = 1
+    return node
+
+
 def install():
     for cls in (ExprNodes.ListNode, ExprNodes.SetNode, ExprNodes.DictNode):
         upstream = cls.coerce_to
 
         def coerce_to(self, dst_type, env, upstream=upstream):
             kind = lib_container_kind(dst_type)
-            if kind is not None and kind == _literal_kind(self) and getattr(env, 'nogil', False) \
+            if kind is not None and kind == _literal_kind(self) and runs_without_gil(env) \
                     and not _has_starred(self):
                 built = _build(self, dst_type, env, kind)
                 if built is not None:
@@ -150,5 +257,14 @@ def install():
 
         cls.coerce_to = coerce_to
 
+        upstream_infer = cls.infer_type
+
+        def infer_type(self, env, upstream=upstream_infer):
+            inferred = inferred_literal_type(self, env)
+            return inferred if inferred is not None else upstream(self, env)
+
+        cls.infer_type = infer_type
+
     from .special_methods import _route
     _route(ExprNodes.PrimaryCmpNode, 'analyse_types', _literal_in)
+    _route(ExprNodes.IteratorNode, 'analyse_types', _literal_iteration)

@@ -22,11 +22,12 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics, diagnostics, exceptions, literals
+    from . import special_methods, generics, diagnostics, exceptions, literals, comprehensions
     special_methods.install()
     generics.install()
     exceptions.install()
     literals.install()
+    comprehensions.install()
     diagnostics.install()
     _installed = True
 

@@ -93,6 +93,20 @@ inline int raise_none_operand(const char* message) noexcept {
   return -1;
 }
 
+// min()/max() of an empty generator in nogil code, without default=: Python's ValueError.
+// Returns -1.
+inline int raise_empty_aggregate(const char* function) noexcept {
+  PyGILState_STATE g = PyGILState_Ensure();
+#if PY_VERSION_HEX >= 0x030C0000
+  PyErr_Format(PyExc_ValueError, "%s() iterable argument is empty", function);
+#else
+  PyErr_Format(PyExc_ValueError, "%s() arg is an empty sequence", function);
+#endif
+  PyGILState_Release(g);
+  cyn_set_error_hint();
+  return -1;
+}
+
 // `except KeyError:` in nogil code (the compiler's exceptions stage): whether the exception
 // being raised is an instance of one of `classes` (no classes: a bare `except:`, any exception).
 // If so it is caught: cleared, with the error hint. Called on the error path only, so the GIL

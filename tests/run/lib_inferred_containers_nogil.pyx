@@ -1,0 +1,88 @@
+# distutils: language = c++
+"""Containers without a declared type in nogil code (docs/stdlib.md, "Literals" and
+"Comprehensions"): a literal or comprehension assigned to an undeclared variable, or used
+directly (`len([...])`, `for y in [...]`), is the cyn.lib container its items fill; a loop
+over a literal of numbers walks a C array. Where the GIL is held they stay Python's."""
+from cyn cimport lib
+
+
+cdef class Tag nogil:
+    cdef long v
+
+    def __init__(self, long v=0):
+        self.v = v
+
+
+cdef long literal_types() except? -1 nogil:
+    xs = [3, 1, 2]                     # lib.list[long]
+    xs.append(4)
+    xs.sort()
+    mixed = [1, 2.5]                   # lib.list[double]: numbers widen
+    d = {"a": 1, "b": 2}               # lib.dict[lib.string, long]
+    d["c"] = 3
+    s = {1, 2, 2, 3}                   # lib.set[long]
+    words = ["pear", "fig"]            # lib.list[lib.string]
+    tags = [Tag(1), None, Tag(5)]      # lib.list[Tag]
+    return (xs[0] * 1000 + xs[3] * 100 + <long>(mixed[1] * 10) + len(d) * 10000
+            + d["c"] * 100000 + len(s) * 1000000 + len(words[0]) * 10000000
+            + tags[2].v * 100000000 + (tags[1] is None) * 1000000000)
+
+
+def test_literals_take_their_items_type():
+    assert literal_types() == 1000 + 400 + 25 + 30000 + 300000 + 3000000 + 40000000 + 500000000 + 1000000000
+
+
+cdef lib.list[double] widened() except * nogil:
+    xs = [1, 2]
+    cdef lib.list[double] ys = [1, 2]       # a declared type still decides
+    ys.append(0.5)
+    return ys
+
+
+def test_declared_type_wins():
+    assert widened().to_py() == [1.0, 2.0, 0.5]
+
+
+cdef long comprehension_types(lib.list[long] xs) except? -1 nogil:
+    ys = [x * 2 for x in xs]                  # lib.list[long]
+    halves = [x / 2.0 for x in xs]            # lib.list[double]
+    odd = {x % 2 for x in xs}                 # lib.set[long]
+    squares = {x: x * x for x in xs}          # lib.dict[long, long]
+    tags = [Tag(x) for x in xs]               # lib.list[Tag]
+    pairs = [[x, -x] for x in xs]             # lib.list[lib.list[long]]
+    cdef long t = 0
+    for y in [x + 1 for x in xs if x > 1]:
+        t += y
+    return (len(ys) + ys[2] * 10 + <long>(halves[0] * 100) + len(odd) * 1000
+            + squares[3] * 10000 + tags[1].v * 100000 + pairs[2][1] * -1000000
+            + len([x for x in xs if x > 2]) * 10000000 + t * 100000000)
+
+
+def test_comprehensions_take_their_items_type():
+    cdef lib.list[long] xs = [1, 2, 3]
+    expected = (3 + 6 * 10 + 50 + 2 * 1000 + 9 * 10000 + 2 * 100000 + 3 * 1000000 + 1 * 10000000
+                + (3 + 4) * 100000000)
+    assert comprehension_types(xs) == expected
+
+
+cdef long literal_loops() except? -1 nogil:
+    cdef long t = 0
+    for x in [1, 2, 3]:
+        t += x
+    for y in (10, 20):
+        t += y
+    for z in (0.25, 0.5):
+        t += <long>(z * 100)
+    return t
+
+
+def test_loops_over_number_literals():
+    assert literal_loops() == 6 + 30 + 25 + 50
+
+
+def test_with_the_gil_they_stay_python_objects():
+    xs = [x * 2 for x in range(3)]
+    d = {"a": 1}
+    assert type(xs) is list and type(d) is dict
+    for v in (1, 2):
+        assert type(v) is int
