@@ -22,12 +22,13 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics, diagnostics, exceptions, literals, comprehensions
+    from . import special_methods, generics, diagnostics, exceptions, literals, comprehensions, text
     special_methods.install()
     generics.install()
     exceptions.install()
     literals.install()
     comprehensions.install()
+    text.install()
     diagnostics.install()
     _installed = True
 

@@ -709,7 +709,30 @@ def _rewrite_builtin_call(node, env):
         call.analyse_c_function_call(env)
         return call
     message = "bad operand type for abs(): 'NoneType'" if fn.name == 'abs' else None
+    if fn.name in ('str', 'repr') and _is_lib_text(_method(t, name).type.return_type):
+        return _text_of_object_or_none(node, name, env)
     return method_call(node.pos, node.args[0], name, [], message).analyse_types(env)
+
+
+def _is_lib_text(t):
+    return is_nogil_ref(t) and getattr(t.struct_type, 'cname', '') == 'cyn::lib::string'
+
+
+def _text_of_object_or_none(node, name, env):
+    """str(o) / repr(o) of a nogil object that may be None: "None", as Python's str(None)
+    (o evaluated once)."""
+    from Cython.Compiler import UtilNodes
+    obj = node.args[0]
+    x = obj if obj.is_name else UtilNodes.LetRefNode(obj)
+    test = ExprNodes.PrimaryCmpNode(node.pos, operator='is_not', operand1=x,
+                                    operand2=ExprNodes.NoneNode(node.pos))
+    text_type = _method(_infer(obj, env), name).type.return_type
+    none_text = ExprNodes.UnicodeNode(node.pos, value=EncodedString("None")).analyse_types(env)
+    text = ExprNodes.CondExprNode(node.pos, condition=test, true_val=method_call(node.pos, x, name, []),
+                                  false_val=none_text.coerce_to(text_type, env))
+    if isinstance(x, UtilNodes.LetRefNode):
+        text = UtilNodes.EvalWithTempExprNode(x, text)
+    return text.analyse_types(env)
 
 
 def _builtin_call_result_type(node, env):

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -288,6 +289,19 @@ class string : public Object {
   Ref<string> join(const Ref<list_type>& parts) const {
     if (!parts) throw TypeError("can only join an iterable");
     return join(*parts);
+  }
+
+  // The pieces one after the other, in one allocation (f-strings in nogil code).
+  static Ref<string> concat(std::initializer_list<std::string_view> pieces) {
+    std::size_t total = 0;
+    for (std::string_view piece : pieces) total += piece.size();
+    Ref<string> out = with_size(total);
+    char* w = out->buffer();
+    for (std::string_view piece : pieces) {
+      if (!piece.empty()) std::memcpy(w, piece.data(), piece.size());
+      w += piece.size();
+    }
+    return out;
   }
 
   // ---- new strings -----------------------------------------------------------------

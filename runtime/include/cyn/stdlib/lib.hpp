@@ -30,8 +30,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "cyn/error.hpp"
 #include "cyn/lib/dict.hpp"
 #include "cyn/lib/errors.hpp"
+#include "cyn/lib/format_spec.hpp"
 #include "cyn/lib/list.hpp"
 #include "cyn/lib/set.hpp"
 #include "cyn/lib/string.hpp"
@@ -377,6 +379,56 @@ inline void raise_lib_error() {
   } catch (...) {
     PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
   }
+}
+
+// The C++ exception being handled, raised as Python's in nogil code: the GIL is taken only
+// here, on the error path, and the error hint is set for the callers (code the compiler
+// writes around a throwing call of its own, as `except +raise_lib_error` does for methods).
+inline void raise_lib_error_without_gil() noexcept {
+  PyGILState_STATE g = PyGILState_Ensure();
+  raise_lib_error();
+  if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
+  PyGILState_Release(g);
+  cyn_set_error_hint();
+}
+
+// ---- f-strings and str() in nogil code (the compiler's text stage) -----------------------
+// Each value as the text f"{value}" / str(value) gives in Python; the strings returned live
+// until the end of the full expression that joins them (string::concat).
+inline std::string text_of(long long value) {
+  char buffer[lib::kNumberBufferSize];
+  return std::string(buffer, lib::format_long(value, buffer));
+}
+inline std::string text_of(unsigned long long value) {
+  char buffer[lib::kNumberBufferSize];
+  return std::string(buffer, lib::format_ulong(value, buffer));
+}
+inline std::string text_of(double value) {
+  char buffer[lib::kNumberBufferSize];
+  return std::string(buffer, lib::format_double(value, buffer));
+}
+inline std::string_view text_of_bool(bool value) noexcept { return value ? "True" : "False"; }
+inline std::string_view text_of(const Ref<lib::string>& s) noexcept {
+  return s ? s->view() : std::string_view("None");
+}
+// f"{s!r}": Python's repr of the text.
+inline std::string repr_text(const Ref<lib::string>& s) { return s ? s->repr() : std::string("None"); }
+// f"{value:spec}": format(value, spec) (format_spec.hpp).
+inline std::string formatted(long long value, std::string_view spec) {
+  return lib::format_integer(value, lib::parse_format_spec(spec));
+}
+inline std::string formatted(unsigned long long value, std::string_view spec) {
+  return lib::format_unsigned(value, false, lib::parse_format_spec(spec));
+}
+inline std::string formatted(double value, std::string_view spec) {
+  return lib::format_float(value, lib::parse_format_spec(spec));
+}
+inline std::string formatted(const Ref<lib::string>& s, std::string_view spec) {
+  if (!s) throw TypeError("unsupported format string passed to NoneType.__format__");
+  return lib::format_text(s->view(), lib::parse_format_spec(spec));
+}
+inline std::string formatted_text(std::string_view text, std::string_view spec) {
+  return lib::format_text(text, lib::parse_format_spec(spec));
 }
 
 // ---- to Python ---------------------------------------------------------------------------
