@@ -682,6 +682,13 @@ def _static_nogil_type(node, env):
             return node.type
         from .comprehensions import _inferred_lib_type
         return _inferred_lib_type(node, env)
+    if isinstance(node, (ExprNodes.ListNode, ExprNodes.SetNode, ExprNodes.DictNode)) \
+            and getattr(env, 'nogil', False):
+        # `len([1, 2])`, `sorted([3, 1])` in nogil code: the lib container (literals.py)
+        from .literals import inferred_literal_type
+        return node.type if is_nogil_ref(node.type) else inferred_literal_type(node, env)
+    if is_nogil_ref(getattr(node, 'type', None)) and getattr(node, 'cyn_nogil_container', False):
+        return node.type       # a literal or comprehension already built as its lib container
     return None
 
 

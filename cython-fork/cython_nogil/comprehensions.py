@@ -69,7 +69,8 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
         return self._with_state(node, False)
 
     def visit_ParallelRangeNode(self, node):
-        return self._with_state(node, node.nogil or self.nogil)
+        # (`nogil=True` is read from the keywords only when declarations are analysed)
+        return self._with_state(node, bool(node.nogil) or _keyword_is_true(node, 'nogil') or self.nogil)
 
     def _with_state(self, node, nogil):
         was = self.nogil
@@ -84,7 +85,7 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
             if replaced is not None:
                 node = replaced          # (its loop may hold more generator expressions)
         self.visitchildren(node)
-        return node
+        return self._reported_call(node) if self.nogil else node
 
     def visit_GeneralCallNode(self, node):
         keywords = node.keyword_args
@@ -93,6 +94,19 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
             replaced = _aggregate(node, node.function, node.positional_args.args, keywords)
             if replaced is not None:
                 node = replaced
+        self.visitchildren(node)
+        return self._reported_call(node) if self.nogil else node
+
+    def visit_ForInStatNode(self, node):
+        # `for m in ("GET", "HEAD"):` in nogil code: a tuple of items is iterated as the list
+        # literal of them (typed from its items: a lib.list, or a C array of numbers)
+        sequence = getattr(node.iterator, 'sequence', None)
+        if (self.nogil and isinstance(sequence, (ExprNodes.TupleNode, ExprNodes.ListNode)) and sequence.args
+                and sequence.mult_factor is None
+                and not any(getattr(a, 'is_starred', False) for a in sequence.args)):
+            literal = ExprNodes.ListNode(sequence.pos, args=list(sequence.args))
+            literal.cyn_keep_list = True        # (constant folding would make it a Python tuple)
+            node.iterator.sequence = literal
         self.visitchildren(node)
         return node
 
@@ -103,12 +117,34 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
         # one error instead of upstream's several (closure, Python function, iteration)
         error(node.pos, "a generator expression in nogil code can only be the argument of the built-in "
               "sum(), any(), all(), min() or max(); for a container, use a comprehension ([...])")
-        from .analysis import NogilNullNode
-        return NogilNullNode(node.pos, PyrexTypes.error_type)
+        return ReportedErrorNode(node.pos)
+
+    def visit_CallNode(self, node):
+        # (SimpleCallNode / GeneralCallNode above; other calls) a call of an argument already
+        # reported is reported: it stands for no value, so nothing that uses it is reported again
+        self.visitchildren(node)
+        return node
+
+    def _reported_call(self, node):
+        args = getattr(node, 'args', None) or getattr(getattr(node, 'positional_args', None), 'args', None) or ()
+        if any(isinstance(a, ReportedErrorNode) for a in args):
+            return ReportedErrorNode(node.pos)
+        return node
 
     def visit_Node(self, node):
         self.visitchildren(node)
         return node
+
+
+def _keyword_is_true(node, name):
+    """Whether a parallel node's keyword `name` is written as a true constant."""
+    kwargs = getattr(node, 'kwargs', None)
+    for item in getattr(kwargs, 'key_value_pairs', ()) or ():
+        if getattr(item.key, 'value', None) == name:
+            value = item.value
+            return bool(getattr(value, 'value', False)) if value.has_constant_result() or \
+                isinstance(value, ExprNodes.BoolNode) else False
+    return False
 
 
 def _tree_uses_cyn(root):
@@ -228,6 +264,32 @@ def _loops(tree):
 
     Collect().visit(tree)
     return found
+
+
+class ReportedErrorNode(ExprNodes.ExprNode):
+    """Stands for an expression already reported as an error. A variable assigned it is
+    typed as a C long (inferred as an error it would become a Python object, and each use of
+    it in nogil code would be reported again)."""
+    subexprs = []
+    type = PyrexTypes.error_type
+
+    def infer_type(self, env):
+        return PyrexTypes.c_long_type
+
+    def analyse_types(self, env):
+        return self
+
+    def may_be_none(self):
+        return False
+
+    def nogil_check(self, env):
+        pass
+
+    def calculate_result_code(self):
+        return "0"
+
+    def generate_result_code(self, code):
+        pass
 
 
 # ------------------------------------------------------------------ sum/any/all/min/max
@@ -366,6 +428,15 @@ class NogilAggregateNode(ExprNodes.ComprehensionNode):
             if analyse:
                 error(self.append.expr.pos, "%s() in nogil code needs C or nogil items, not Python objects" % self.func)
             return None
+        if self.default is not None and item_type.is_numeric:
+            default_type = self.default.type if analyse else self.default.infer_type(env)
+            if default_type.is_numeric:     # max(longs, default=-1.5): either may be the result
+                return PyrexTypes.widest_numeric_type(item_type, default_type)
+            if self.default.is_none:
+                if analyse:
+                    error(self.default.pos, "%s() of numbers in nogil code cannot default to None: "
+                          "give a number" % self.func)
+                return None
         return item_type
 
     def step_statement(self, expr, env):
@@ -616,6 +687,17 @@ def install():
         return stages
 
     Pipeline.create_pipeline = create_pipeline
+
+    from Cython.Compiler import Optimize
+    upstream_fold_for = Optimize.ConstantFolding.visit_ForInStatNode
+
+    def fold_for(self, node):
+        if getattr(node.iterator.sequence, 'cyn_keep_list', False):
+            self.visitchildren(node)
+            return node
+        return upstream_fold_for(self, node)
+
+    Optimize.ConstantFolding.visit_ForInStatNode = fold_for
 
     upstream_coerce_to = ExprNodes.ComprehensionNode.coerce_to
 

@@ -69,10 +69,16 @@ def element_type(types, env):
         found.append(t)
     if not found:
         return None
+    if all(isinstance(t, PyrexTypes.TemplatePlaceholderType) for t in found):
+        # items of a generic class's parameter (`[v for v in self.items]` in Box[T])
+        return found[0] if all(t == found[0] for t in found) else None
     if all(t.is_numeric for t in found):
         result = found[0]
         for t in found[1:]:
             result = PyrexTypes.widest_numeric_type(result, t)
+        if result.is_int and not result.signed and any(t.is_int and t.signed for t in found):
+            # C would make `[n, -1]` (n a size_t) unsigned: Python keeps -1, so a signed type
+            result = PyrexTypes.c_longlong_type
         return result
     if all(t == found[0] for t in found) and is_nogil_ref(found[0]):
         return found[0]
@@ -118,15 +124,28 @@ def lib_container_kind(t):
 
 class NogilContainerLiteralNode(ExprNodes.ExprNode):
     """A `cyn.lib` list, dict or set built from the items of a literal, without the GIL.
-    `items` are the (coerced) elements; for a dict, keys and values alternate."""
+    `items` are the (coerced) elements; for a dict, keys and values alternate. `original` is
+    the literal as upstream analysed it, for a literal typed from its items before its target
+    was known (`cdef int arr[3] = [1, 2, 3]` still makes a C array)."""
     subexprs = ['items']
     is_temp = True
+    cyn_nogil_container = True
+    original = None
 
-    def __init__(self, pos, type, kind, items):
-        super().__init__(pos, type=type, kind=kind, items=items)
+    def __init__(self, pos, type, kind, items, original=None):
+        super().__init__(pos, type=type, kind=kind, items=items, original=original)
 
     def analyse_types(self, env):
         return self
+
+    def coerce_to(self, dst_type, env):
+        if dst_type == self.type or self.original is None:
+            return super().coerce_to(dst_type, env)
+        if lib_container_kind(dst_type) == self.kind:
+            return _build(self.original, dst_type, env, self.kind)     # another element type
+        if is_nogil_ref(dst_type) or dst_type.is_pyobject:
+            return super().coerce_to(dst_type, env)
+        return self.original.coerce_to(dst_type, env)                  # C array, struct, vector…
 
     def may_be_none(self):
         return False
@@ -137,7 +156,14 @@ class NogilContainerLiteralNode(ExprNodes.ExprNode):
     def generate_result_code(self, code):
         st = self.type.struct_type
         params = st.templates
-        values = [item.result() for item in self.items]
+        # numbers cast explicitly: a braced list refuses narrowing (`[300]` for unsigned char
+        # items is 44 here, as the same assignment is in Cython), a C cast does not
+        if self.kind == 'dict':
+            types = [params[i % 2] for i in range(len(self.items))]
+        else:
+            types = [params[0]] * len(self.items)
+        values = ["((%s)%s)" % (t.empty_declaration_code(), item.result()) if t.is_numeric else item.result()
+                  for item, t in zip(self.items, types)]
         if self.kind == 'dict':
             element = "std::pair<%s, %s>" % (params[0].empty_declaration_code(),
                                              params[1].empty_declaration_code())
@@ -168,7 +194,7 @@ def _build(node, dst_type, env, kind):
         items = [_item(arg, env, params[0]) for arg in node.args]
     # (an item of a wrong type is reported by its coercion; the literal stays ours, so that it
     # is not reported again as a Python list built without the GIL)
-    return NogilContainerLiteralNode(node.pos, dst_type, kind, items)
+    return NogilContainerLiteralNode(node.pos, dst_type, kind, items, original=node)
 
 
 def _literal_kind(node):
@@ -256,6 +282,23 @@ def install():
             return upstream(self, dst_type, env)
 
         cls.coerce_to = coerce_to
+
+        upstream_analyse = cls.analyse_types
+
+        def analyse_types(self, env, upstream=upstream_analyse):
+            # Without a target (`len([1, 2])`, `sorted([3, 1])`, `[1, 2].index(2)`) the
+            # literal is the lib container its items fill; a target decides later (coerce_to)
+            inferred = None
+            if runs_without_gil(env):
+                from .special_methods import _module_uses_nogil
+                if _module_uses_nogil(env):
+                    inferred = inferred_literal_type(self, env)     # (from the unanalysed items)
+            node = upstream(self, env)
+            if node is self and inferred is not None:
+                return _build(self, inferred, env, _literal_kind(self))
+            return node
+
+        cls.analyse_types = analyse_types
 
         upstream_infer = cls.infer_type
 

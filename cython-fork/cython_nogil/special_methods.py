@@ -510,15 +510,23 @@ def _aggregate_method(fn, args, env):
 
 
 # Builtins whose result type, on a nogil object, is decided by the argument's type.
-_ARGUMENT_TYPED_BUILTINS = frozenset(('sum', 'min', 'max', 'sorted', 'len', 'hash', 'str', 'repr',
+_ARGUMENT_TYPED_BUILTINS = frozenset(('sum', 'min', 'max', 'sorted', 'len', 'hash', 'str', 'repr', 'enumerate', 'reversed',
                                       'abs'))
 
 
 def _may_be_nogil_container(arg, env):
     """Before type inference: whether `arg` is, or may turn out to be, a nogil object (a
     declared nogil type, or a local whose type is still to be inferred)."""
-    if not _module_uses_nogil(env) or arg.is_sequence_constructor \
-            or isinstance(arg, (ExprNodes.ComprehensionNode, ExprNodes.GeneratorExpressionNode)):
+    if not _module_uses_nogil(env):
+        return False
+    if isinstance(arg, ExprNodes.ComprehensionNode):
+        # in nogil code a comprehension is the lib container its items fill (not inferred
+        # here: this also runs before control flow analysis, too early for its scope)
+        from .literals import lib_class, runs_without_gil
+        return runs_without_gil(env) and lib_class(env, 'list') is not None
+    if isinstance(arg, (ExprNodes.ListNode, ExprNodes.SetNode, ExprNodes.DictNode)):
+        return is_nogil_ref(_infer(arg, env))      # a literal: the same, from its items
+    if arg.is_sequence_constructor or isinstance(arg, ExprNodes.GeneratorExpressionNode):
         return False
     if isinstance(arg, ExprNodes.NameNode):
         entry = env.lookup(arg.name)
@@ -829,9 +837,44 @@ def _subscript_call(target, env, kind, value=None):
     return Nodes.ExprStatNode(target.pos, expr=method_call(target.pos, base, name, args, none_error))
 
 
+def _split_chained_comparison(node, env):
+    """`a < b < c` with a nogil object among the operands: `a < b and b < c`, b evaluated
+    once, as Python chains comparisons (each link then goes through the special methods)."""
+    from Cython.Compiler import UtilNodes
+    operands = [node.operand1, node.operand2]
+    operators = [node.operator]
+    cascade = node.cascade
+    while cascade is not None:
+        operands.append(cascade.operand2)
+        operators.append(cascade.operator)
+        cascade = cascade.cascade
+    if not any(is_nogil_ref(_infer(o, env)) for o in operands):
+        return None
+    lets = []
+    shared = [operands[0]]
+    for middle in operands[1:-1]:
+        if middle.is_name or middle.is_literal:
+            shared.append(middle)
+        else:
+            let = UtilNodes.LetRefNode(middle)
+            lets.append(let)
+            shared.append(let)
+    shared.append(operands[-1])
+    test = None
+    for i, op in enumerate(operators):
+        left = shared[i]
+        if i > 0 and not isinstance(left, UtilNodes.LetRefNode):
+            left = copy.deepcopy(left)      # a name or literal: its own node in each link
+        link = ExprNodes.PrimaryCmpNode(node.pos, operator=op, operand1=left, operand2=shared[i + 1])
+        test = link if test is None else ExprNodes.BoolBinopNode(node.pos, operator='and', operand1=test, operand2=link)
+    for let in reversed(lets):
+        test = UtilNodes.EvalWithTempExprNode(let, test)
+    return test.analyse_types(env)
+
+
 def _rewrite_compare(node, env):
     if node.cascade:
-        return None
+        return _split_chained_comparison(node, env)
     op = node.operator
     if op in ('in', 'not_in'):
         t = _infer(node.operand2, env)

@@ -329,3 +329,14 @@ def test_docs_example():
     assert stats(xs, words) == (1 + 3 + 3) + (1 + 4 + 9) + 5
     cdef lib.list[long] negative = [1, -2]
     assert stats(negative, words) == -1
+
+
+cdef double max_with_wider_default(lib.list[long] xs) except? -1 nogil:
+    return max((x for x in xs), default=-1.5)
+
+
+def test_default_of_a_wider_type():
+    cdef lib.list[long] xs = [1, 2]
+    cdef lib.list[long] empty = []
+    assert max_with_wider_default(xs) == 2
+    assert max_with_wider_default(empty) == -1.5

@@ -86,3 +86,101 @@ def test_with_the_gil_they_stay_python_objects():
     assert type(xs) is list and type(d) is dict
     for v in (1, 2):
         assert type(v) is int
+
+
+from cython.parallel cimport prange
+
+
+cdef long narrowing() except? -1 nogil:
+    cdef lib.list[unsigned char] small = [300, 1]     # converted as the assignment would be
+    cdef size_t n = 2
+    mixed = [n, -1]                                    # signed: -1 stays -1, as in Python
+    return small[0] * 1000 + mixed[1]
+
+
+def test_items_converted_as_assignments_convert_them():
+    assert narrowing() == 44 * 1000 - 1
+
+
+cdef long literals_without_target() except? -1 nogil:
+    cdef long t = len([1, 2, 3]) + len({1, 2, 2}) * 10 + sum({1: 2, 3: 4}) * 100
+    t += <long>(sum([1, 2.5, 3.5]) * 1000)
+    ys = sorted([3, 1, 2])
+    return t + ys[0] * 100000 + [5, 6, 7].index(7) * 1000000
+
+
+def test_literals_without_a_target():
+    assert literals_without_target() == 3 + 20 + 400 + 7000 + 100000 + 2000000
+
+
+cdef long c_containers_from_literals() except? -1 nogil:
+    cdef int[3] arr = [1, 2, 3]                        # still a C array
+    return arr[2] * 10 + arr[0]
+
+
+def test_c_arrays_from_literals_are_unchanged():
+    assert c_containers_from_literals() == 31
+
+
+cdef long sorted_comprehensions(lib.list[long] xs) except? -1 nogil:
+    ys = sorted([x * 2 for x in xs])
+    zs = sorted([x for x in xs], reverse=True)
+    return ys[0] * 100 + zs[0] + len(sorted([x for x in xs if x > 1])) * 10000
+
+
+def test_sorted_of_comprehensions():
+    cdef lib.list[long] xs = [3, 1, 2]
+    assert sorted_comprehensions(xs) == 2 * 100 + 3 + 2 * 10000
+
+
+cdef double tuple_loops() except? -1 nogil:
+    cdef double t = 0
+    for x in (1, 2.5):                                 # numbers widen
+        t += x
+    for s in ("ab", "cde"):                            # lib.string
+        t += len(s) * 10
+    for tag in (Tag(1), Tag(2)):
+        t += tag.v * 100
+    for m in [b"GET", b"HEAD"]:
+        t += len(m) * 1000
+    return t
+
+
+def test_loops_over_literals_of_any_items():
+    assert tuple_loops() == 3.5 + 50 + 300 + 7000
+
+
+cdef long enumerate_inferred() except? -1 nogil:
+    xs = [10, 20, 30]
+    ys = [i * x for i, x in enumerate(xs)]
+    zs = [x for x in reversed(xs)]
+    return ys[2] + zs[0] * 1000
+
+
+def test_comprehensions_over_enumerate_and_reversed_of_inferred_lists():
+    assert enumerate_inferred() == 60 + 30000
+
+
+def test_aggregates_in_prange_with_nogil_keyword():
+    cdef long i, total = 0
+    for i in prange(4, nogil=True):
+        total += sum(j for j in range(i))
+    assert total == sum(sum(range(i)) for i in range(4))
+
+
+cdef class Bag[T] nogil:
+    cdef lib.list[T] items
+
+    def __init__(self):
+        self.items = lib.list[T]()
+
+    cdef long count_items(self):
+        copy = [v for v in self.items]                 # lib.list[T]
+        return len(copy)
+
+
+def test_comprehension_in_a_generic_class():
+    cdef Bag[double] bag = Bag[double]()
+    bag.items.append(1.5)
+    bag.items.append(2.5)
+    assert bag.count_items() == 2

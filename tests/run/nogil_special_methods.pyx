@@ -433,3 +433,36 @@ def test_error_in_bool_propagates():
         assert str(e) == "no truth for negative Fussy"
     else:
         assert False
+
+
+cdef class Rank nogil:
+    cdef long v
+    def __init__(self, long v):
+        self.v = v
+    def __lt__(self, Rank o):
+        return self.v < o.v
+    def __le__(self, Rank o):
+        return self.v <= o.v
+
+cdef long rank_calls = 0
+
+cdef Rank counted(Rank r) nogil:
+    global rank_calls
+    rank_calls += 1
+    return r
+
+cdef int chained(Rank a, Rank b, Rank c) except -1 nogil:
+    return (a < b < c) * 1 + (a <= counted(b) < c) * 10 + (a < c < b) * 100
+
+
+cdef bint chained_text(lib.string a, lib.string b, lib.string c) except -1 nogil:
+    return a <= b < c
+
+
+def test_chained_comparisons_as_in_python():
+    global rank_calls
+    rank_calls = 0
+    assert chained(Rank(1), Rank(2), Rank(3)) == 11
+    assert rank_calls == 1                 # the middle operand is evaluated once
+    assert chained(Rank(1), Rank(3), Rank(2)) == 100
+    assert chained_text("a", "b", "c") and not chained_text("b", "a", "c")
