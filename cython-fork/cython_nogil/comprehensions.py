@@ -739,5 +739,7 @@ def install():
         return node
 
     ExprNodes.ComprehensionNode.infer_type = infer_type
+    from .literals import _explained_nogil_check
+    ExprNodes.ComprehensionNode.nogil_check = _explained_nogil_check(ExprNodes.ComprehensionNode.nogil_check)
     ExprNodes.ComprehensionNode.type_dependencies = type_dependencies
     ExprNodes.ComprehensionNode.analyse_types = analyse_types

@@ -18,6 +18,7 @@ different classes, cannot be told: declare the variable).
 Only nogil contexts are rewritten: code holding the GIL keeps upstream's behaviour.
 """
 from Cython.Compiler import Builtin, ExprNodes, PyrexTypes
+from Cython.Compiler.Errors import error
 
 from .types import is_nogil_ref
 
@@ -268,6 +269,32 @@ def _literal_iteration(node, env):
     return node
 
 
+def _explained_nogil_check(upstream):
+    """Upstream's "Constructing Python list not allowed without gil", in a module using nogil
+    classes, says what would make the literal (or comprehension) a lib container."""
+    def nogil_check(self, env):
+        from .special_methods import _module_uses_nogil
+        if not (self.type and self.type.is_pyobject and _module_uses_nogil(env)):
+            return upstream(self, env)
+        items = getattr(self, 'key_value_pairs', None)
+        if items is None:
+            items = getattr(self, 'args', None)
+        kind = 'list' if self.type.is_pylist_type else 'set' if self.type.is_pyset_type else 'dict'
+        example = {'list': "cdef lib.list[long] xs = []", 'set': "cdef lib.set[long] s = set()",
+                   'dict': "cdef lib.dict[lib.string, long] d = {}"}[kind]
+        what = self.gil_message
+        if isinstance(self, ExprNodes.ComprehensionNode):
+            what = "Building a Python %s (comprehension)" % kind
+        if lib_class(env, 'list') is None:
+            hint = "in nogil code it would be a cyn.lib container: add `from cyn cimport lib`"
+        elif items is not None and not items:
+            hint = "the item type of an empty one cannot be told: declare the variable (%s)" % example
+        else:
+            hint = "its items fit no one lib container type: declare the variable (%s)" % example
+        error(self.pos, "%s not allowed without gil; %s" % (what, hint))
+    return nogil_check
+
+
 def install():
     for cls in (ExprNodes.ListNode, ExprNodes.SetNode, ExprNodes.DictNode):
         upstream = cls.coerce_to
@@ -307,6 +334,7 @@ def install():
             return inferred if inferred is not None else upstream(self, env)
 
         cls.infer_type = infer_type
+        cls.nogil_check = _explained_nogil_check(cls.nogil_check)
 
     from .special_methods import _route
     _route(ExprNodes.PrimaryCmpNode, 'analyse_types', _literal_in)

@@ -24,6 +24,6 @@ _ERRORS = """
 11:15: Coercion from Python not allowed without the GIL
 11:15: Accessing Python global or builtin not allowed without gil
 13:4: Function declared nogil has Python locals or temporaries
-14:12: Constructing Python list not allowed without gil
+14:12: Constructing Python list not allowed without gil; in nogil code it would be a cyn.lib container: add `from cyn cimport lib`
 17:11: Calling gil-requiring function not allowed without gil
 """
