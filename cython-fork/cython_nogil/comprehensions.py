@@ -110,6 +110,15 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
         self.visitchildren(node)
         return node
 
+    def _mark_nogil(self, node):
+        # (literals and comprehensions here are typed as lib containers: see literals.py)
+        if self.nogil:
+            node.cyn_in_nogil = True
+        self.visitchildren(node)
+        return node
+
+    visit_ListNode = visit_SetNode = visit_DictNode = visit_ComprehensionNode = _mark_nogil
+
     def visit_GeneratorExpressionNode(self, node):
         if not self.nogil:
             self.visitchildren(node)
@@ -623,7 +632,7 @@ def _as_lib_comprehension(node, dst_type, env):
     """The comprehension `node` rebuilt to fill a `dst_type` container, or None (not ours).
     Its loop is analysed later (in its own scope), so only the append changes here."""
     kind = lib_container_kind(dst_type)
-    if (kind is None or kind != _comprehension_kind(node) or not runs_without_gil(env)
+    if (kind is None or kind != _comprehension_kind(node) or not runs_without_gil(env, node)
             or not node.has_local_scope or isinstance(node, NogilComprehensionNode)):
         return None
     old = node.append
@@ -715,7 +724,7 @@ def install():
     upstream_analyse_types = ExprNodes.ComprehensionNode.analyse_types
 
     def infer_type(self, env):
-        if runs_without_gil(env) and not isinstance(self, (NogilAggregateNode, NogilComprehensionNode)):
+        if runs_without_gil(env, self) and not isinstance(self, (NogilAggregateNode, NogilComprehensionNode)):
             inferred = _inferred_lib_type(self, env)
             if inferred is not None:
                 return inferred
@@ -723,7 +732,7 @@ def install():
 
     def type_dependencies(self, env):
         deps = upstream_type_dependencies(self, env)
-        if runs_without_gil(env):
+        if runs_without_gil(env, self):
             sequence = getattr(getattr(self.loop, 'iterator', None), 'sequence', None)
             if sequence is not None:
                 deps = tuple(deps) + tuple(sequence.type_dependencies(env))
@@ -731,7 +740,7 @@ def install():
 
     def analyse_types(self, env):
         node = upstream_analyse_types(self, env)
-        if (node is self and runs_without_gil(env)
+        if (node is self and runs_without_gil(env, self)
                 and not isinstance(self, (NogilAggregateNode, NogilComprehensionNode))):
             inferred = _inferred_lib_type(self, env)
             if inferred is not None:

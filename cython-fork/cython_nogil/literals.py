@@ -25,9 +25,13 @@ from .types import is_nogil_ref
 LIB_NAMESPACE = "cyn::lib::"
 
 
-def runs_without_gil(env):
+def runs_without_gil(env, node=None):
     """Whether code analysed in `env` runs without the GIL. A comprehension's scope runs where
-    the comprehension is (its own flag is only set once the comprehension is known to be ours)."""
+    the comprehension is (its own flag is only set once the comprehension is known to be ours).
+    `node`, a literal or comprehension, may know it itself: the comprehensions stage marks those
+    inside `with nogil:` blocks, which type inference (function-wide) cannot tell."""
+    if node is not None and getattr(node, 'cyn_in_nogil', False):
+        return True
     while env is not None:
         if getattr(env, 'nogil', False):
             return True
@@ -89,7 +93,7 @@ def element_type(types, env):
 def inferred_literal_type(node, env):
     """The lib container type of literal `node` in nogil code, from its items; else None."""
     kind = _literal_kind(node)
-    if kind is None or not runs_without_gil(env) or _has_starred(node) \
+    if kind is None or not runs_without_gil(env, node) or _has_starred(node) \
             or getattr(node, 'mult_factor', None) is not None:
         return None
     generic = lib_class(env, kind)
@@ -301,7 +305,7 @@ def install():
 
         def coerce_to(self, dst_type, env, upstream=upstream):
             kind = lib_container_kind(dst_type)
-            if kind is not None and kind == _literal_kind(self) and runs_without_gil(env) \
+            if kind is not None and kind == _literal_kind(self) and runs_without_gil(env, self) \
                     and not _has_starred(self):
                 built = _build(self, dst_type, env, kind)
                 if built is not None:
@@ -316,7 +320,7 @@ def install():
             # Without a target (`len([1, 2])`, `sorted([3, 1])`, `[1, 2].index(2)`) the
             # literal is the lib container its items fill; a target decides later (coerce_to)
             inferred = None
-            if runs_without_gil(env):
+            if runs_without_gil(env, self):
                 from .special_methods import _module_uses_nogil
                 if _module_uses_nogil(env):
                     inferred = inferred_literal_type(self, env)     # (from the unanalysed items)

@@ -184,3 +184,13 @@ def test_comprehension_in_a_generic_class():
     bag.items.append(1.5)
     bag.items.append(2.5)
     assert bag.count_items() == 2
+
+
+def test_inside_with_nogil_blocks_of_python_functions():
+    cdef long r = 0
+    cdef lib.list[long] xs = [1, 2, 3]
+    with nogil:
+        ys = [x * 2 for x in xs]              # lib.list[long], though the function holds the GIL
+        zs = [7, 8]
+        r = len(ys) * 100 + ys[2] * 10 + zs[1] - zs[0]
+    assert r == 300 + 60 + 1
