@@ -288,3 +288,17 @@ def install():
         return upstream_call_infer(self, env)
 
     ExprNodes.SimpleCallNode.infer_type = call_infer_type
+
+    # `area_of("square")` for a Shape parameter: say so, not upstream's "Unicode literals do
+    # not support coercion to C types other than Py_UCS4/Py_UNICODE"
+    for cls in (ExprNodes.UnicodeNode, ExprNodes.BytesNode):
+        upstream_literal_coerce = cls.coerce_to
+
+        def literal_coerce_to(self, dst_type, env, upstream=upstream_literal_coerce):
+            if is_nogil_ref(dst_type) and _kind(dst_type) == 'object':
+                error(self.pos, "Cannot convert a text literal to nogil class '%s'" % dst_type)
+                from .analysis import NogilNullNode
+                return NogilNullNode(self.pos, PyrexTypes.error_type)
+            return upstream(self, dst_type, env)
+
+        cls.coerce_to = literal_coerce_to
