@@ -40,18 +40,17 @@ AGGREGATE_KEYWORDS = {'sum': ('start',), 'min': ('default',), 'max': ('default',
 
 # ------------------------------------------------------------------ pre-declaration rewrite
 
-class NogilGeneratorAggregates(Visitor.VisitorTransform):
-    """Rewrites `sum/any/all/min/max(<genexpr>)` inside nogil code into NogilAggregateNode.
-
-    Runs before the closure-marking transform. Knows where code runs without the GIL the way
-    upstream's InjectGilHandling does (nogil cdef functions, nogil-class methods, `with
-    nogil:`, `prange(nogil=True)`; `with gil:` and `with_gil` functions hold it again)."""
+class NogilContextTransform(Visitor.VisitorTransform):
+    """Base of the transforms that rewrite Python habits in nogil code before declarations
+    are analysed: `self.nogil` tells whether the node being visited runs without the GIL, the
+    way upstream's InjectGilHandling knows it (nogil cdef functions, nogil-class methods, `with
+    nogil:`, `prange(nogil=True)`; `with gil:` and `with_gil` functions hold it again).
+    Only modules of this project are visited: modules without nogil classes compile as
+    upstream's, errors included."""
 
     nogil = False
 
     def __call__(self, root):
-        # Only modules of this project: modules without nogil classes compile as upstream's,
-        # errors included.
         if not _tree_uses_cyn(root):
             return root
         return super().__call__(root)
@@ -78,6 +77,16 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
         self.visitchildren(node)
         self.nogil = was
         return node
+
+    def visit_Node(self, node):
+        self.visitchildren(node)
+        return node
+
+
+class NogilGeneratorAggregates(NogilContextTransform):
+    """Rewrites `sum/any/all/min/max(<genexpr>)` inside nogil code into NogilAggregateNode,
+    before the closure-marking transform would make the function a closure; marks literals
+    and comprehensions in nogil code (for type inference); keeps `for x in (a, b)` a list."""
 
     def visit_SimpleCallNode(self, node):
         if self.nogil:
@@ -128,20 +137,12 @@ class NogilGeneratorAggregates(Visitor.VisitorTransform):
               "sum(), any(), all(), min() or max(); for a container, use a comprehension ([...])")
         return ReportedErrorNode(node.pos)
 
-    def visit_CallNode(self, node):
-        # (SimpleCallNode / GeneralCallNode above; other calls) a call of an argument already
-        # reported is reported: it stands for no value, so nothing that uses it is reported again
-        self.visitchildren(node)
-        return node
-
     def _reported_call(self, node):
+        # a call with an argument already reported stands for no value: nothing that uses it
+        # is reported again
         args = getattr(node, 'args', None) or getattr(getattr(node, 'positional_args', None), 'args', None) or ()
         if any(isinstance(a, ReportedErrorNode) for a in args):
             return ReportedErrorNode(node.pos)
-        return node
-
-    def visit_Node(self, node):
-        self.visitchildren(node)
         return node
 
 

@@ -22,13 +22,14 @@ def install():
     declarations.install()
     analysis.install()
     emit.install()
-    from . import special_methods, generics, diagnostics, exceptions, literals, comprehensions, text
+    from . import special_methods, generics, diagnostics, exceptions, literals, comprehensions, text, context_managers
     special_methods.install()
     generics.install()
     exceptions.install()
     literals.install()
     comprehensions.install()
     text.install()
+    context_managers.install()
     diagnostics.install()
     _installed = True
 

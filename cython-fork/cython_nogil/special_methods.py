@@ -1831,7 +1831,7 @@ IMPLIED_RETURN_TYPES = dict(
     [(n, PyrexTypes.c_bint_type) for n in
      ('__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__contains__', '__bool__')] +
     [(n, PyrexTypes.c_py_ssize_t_type) for n in ('__len__', '__hash__')] +
-    [(n, PyrexTypes.c_void_type) for n in ('__setitem__', '__delitem__')])
+    [(n, PyrexTypes.c_void_type) for n in ('__setitem__', '__delitem__', '__exit__')])
 
 
 def parse_special_method(s, pos, body_ctx, name, P):

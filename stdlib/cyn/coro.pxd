@@ -31,6 +31,9 @@ cdef extern from "cyn/stdlib/coro.hpp" namespace "cyn" nogil:
         void lock()
         void unlock() except +           # RuntimeError when not locked
         bint try_lock()
+        # `with m:` in nogil code locks, and unlocks on every way out of the block
+        void __enter__ "lock"()
+        void __exit__ "unlock"() except +
 
     void yield_()
     void sleep(double seconds)
