@@ -26,7 +26,10 @@ stop at the first deciding item, leaving outer loops too; `min`/`max` keep the f
 items and raise ValueError on an empty input unless `default=` is given; loop variables holding
 nogil objects are released when the loop ends.
 """
+import itertools
+
 from Cython.Compiler import ExprNodes, Nodes, PyrexTypes, UtilNodes, Visitor
+from Cython.Compiler.StringEncoding import EncodedString
 from Cython.Compiler.Errors import error
 
 from .literals import element_type, lib_class, lib_container_kind, runs_without_gil
@@ -182,12 +185,55 @@ def _tree_uses_cyn(root):
     return bool(found)
 
 
+# Arguments that other stages already make lib containers (literals, comprehensions).
+_NOT_AN_ITERABLE_ARGUMENT = (ExprNodes.GeneratorExpressionNode, ExprNodes.ListNode, ExprNodes.TupleNode,
+                             ExprNodes.SetNode, ExprNodes.DictNode, ExprNodes.ComprehensionNode)
+
+
+def _aggregate_of_iterable(call, function, args, keywords):
+    """`sum(o)`, `min(o)`… of one iterable object in nogil code, as the aggregate of
+    `(x for x in o)`; at analysis it gives way to the call itself when o's class has its own
+    `__cyn_sum__`… method (the lib containers) or o is a Python object (see NogilAggregateNode)."""
+    if not isinstance(function, ExprNodes.NameNode) or function.name not in AGGREGATES:
+        return None
+    name = function.name
+    positional_limit = 2 if name == 'sum' else 1
+    if not args or len(args) > positional_limit or isinstance(args[0], _NOT_AN_ITERABLE_ARGUMENT) \
+            or any(getattr(a, 'is_starred', False) for a in args):
+        return None
+    options = {}
+    for item in (keywords.key_value_pairs if keywords is not None else ()):
+        key = item.key.value if isinstance(item.key, ExprNodes.IdentifierStringNode) else None
+        if key not in AGGREGATE_KEYWORDS[name] or key in options:
+            return None              # (key=…: not ours)
+        options[key] = item.value
+    if len(args) == 2:
+        if 'start' in options:
+            return None
+        options['start'] = args[1]
+    iterable = args[0]
+    item = EncodedString("_cyn_item_%d" % next(_hidden_items))
+    step = AggregateStepNode(iterable.pos, expr=ExprNodes.NameNode(iterable.pos, name=item))
+    loop = Nodes.ForInStatNode(iterable.pos, target=ExprNodes.NameNode(iterable.pos, name=item),
+                               iterator=ExprNodes.IteratorNode(iterable.pos, sequence=iterable),
+                               body=step, else_clause=None, is_async=False)
+    node = NogilAggregateNode(call.pos, loop=loop, append=step, func=name, start=options.get('start'),
+                              default=options.get('default'), has_local_scope=True, invalid=False,
+                              fallback=call)
+    if name in ('any', 'all'):
+        _stop_outer_loops(loop, node)
+    return node
+
+
+_hidden_items = itertools.count()
+
+
 def _aggregate(call, function, args, keywords):
     """The NogilAggregateNode for `f(<genexpr>, ...)` when f names an aggregate, else None."""
     if not isinstance(function, ExprNodes.NameNode) or function.name not in AGGREGATES:
         return None
     if not args or not isinstance(args[0], ExprNodes.GeneratorExpressionNode):
-        return None
+        return _aggregate_of_iterable(call, function, args, keywords)
     name = function.name
     extra = list(args[1:])
     options = {}
@@ -352,6 +398,7 @@ class NogilAggregateNode(ExprNodes.ComprehensionNode):
     child_attrs = ['start', 'default', 'loop']
     type = None
     invalid = False       # an error was reported when the call was rewritten
+    fallback = None       # `sum(o)` of an object: the call itself, when o's class sums itself
     seen = None           # min/max: whether an item was seen (a C flag)
     item = None           # min/max: the current item, evaluated once
 
@@ -364,7 +411,18 @@ class NogilAggregateNode(ExprNodes.ComprehensionNode):
             deps = tuple(deps) + tuple(sequence.type_dependencies(env))
         return deps
 
+    def _gives_way(self, env):
+        """For `sum(o)`: whether the call is left as it is (o a lib container, whose class
+        has its own __cyn_sum__…, or a Python object)."""
+        if self.fallback is None:
+            return False
+        from .special_methods import _method
+        t = self.loop.iterator.sequence.infer_type(env)
+        return t.is_pyobject or (is_nogil_ref(t) and _method(t, '__cyn_%s__' % self.func) is not None)
+
     def infer_type(self, env):
+        if self._gives_way(env):
+            return self.fallback.infer_type(env)
         # After an error (reported by the analysis) a variable assigned the result is typed as
         # a C long: inferred as an error it would become a Python object, and each use of it
         # in nogil code would be reported again.
@@ -375,6 +433,8 @@ class NogilAggregateNode(ExprNodes.ComprehensionNode):
         return self._accumulator_type(env, analyse=False) or PyrexTypes.c_long_type
 
     def analyse_types(self, env):
+        if self._gives_way(env):
+            return self.fallback.analyse_types(env)
         if self.invalid:
             self.type = PyrexTypes.error_type
             return self
@@ -413,6 +473,13 @@ class NogilAggregateNode(ExprNodes.ComprehensionNode):
         scope.infer_types()       # the loop variables' types (again later: a no-op)
         item_type = _item_type(self.append.expr, scope)
         if item_type is None or item_type.is_error:
+            return None
+        if self.fallback is not None and item_type.is_pyobject:
+            # `sum(o)` of something that does not iterate without the GIL: say that, once
+            iterable = self.loop.iterator.sequence
+            t = iterable.infer_type(env)
+            if analyse and not is_nogil_ref(t):      # (a nogil class: its loop says why)
+                error(iterable.pos, "'%s' object is not iterable" % t)
             return None
         if self.func == 'sum':
             if item_type.is_numeric:

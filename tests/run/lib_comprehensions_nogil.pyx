@@ -340,3 +340,28 @@ def test_default_of_a_wider_type():
     cdef lib.list[long] empty = []
     assert max_with_wider_default(xs) == 2
     assert max_with_wider_default(empty) == -1.5
+
+
+cdef class Countdown nogil:
+    """Its own iterator: n, n-1, ..., 1."""
+    cdef long n
+
+    def __init__(self, long n):
+        self.n = n
+
+    def __next__(self) -> long:
+        if self.n <= 0:
+            raise StopIteration
+        self.n -= 1
+        return self.n + 1
+
+
+cdef long aggregates_of_an_iterable_object() except? -1 nogil:
+    return (sum(Countdown(4)) + sum(Countdown(3), 100) * 10 + max(Countdown(5)) * 10000
+            + min(Countdown(5)) * 100000 + any(Countdown(0)) * 1000000 + all(Countdown(2)) * 10000000)
+
+
+def test_aggregates_of_an_iterable_nogil_object():
+    expected = (sum([4, 3, 2, 1]) + sum([3, 2, 1], 100) * 10 + max([5, 4, 3, 2, 1]) * 10000
+                + min([5, 4, 3, 2, 1]) * 100000 + any([]) * 1000000 + all([2, 1]) * 10000000)
+    assert aggregates_of_an_iterable_object() == expected
