@@ -18,6 +18,7 @@ from Cython.Compiler import ExprNodes, PyrexTypes, Nodes, Options, TypeInference
 from Cython.Compiler.Errors import error
 
 from .types import NogilRefType, is_nogil_ref
+from .emit import in_nogil_class
 
 
 def _nonecheck_enabled(env):
@@ -52,6 +53,13 @@ class NogilNullNode(ExprNodes.ExprNode):
 
     def may_be_none(self):
         return True
+
+    def coerce_to(self, dst_type, env):
+        # Back to Python: plain None. (A cpdef method's wrapper lists its defaults in
+        # `__defaults__`; `(PyObject*)nullptr` there crashed the module's import.)
+        if dst_type.is_pyobject:
+            return ExprNodes.NoneNode(self.pos).coerce_to(dst_type, env)
+        return super().coerce_to(dst_type, env)
 
     def calculate_result_code(self):
         return "nullptr"
@@ -97,7 +105,8 @@ class NogilIdentityNode(ExprNodes.ExprNode):
 
 
 class NogilIsInstanceNode(ExprNodes.ExprNode):
-    """`isinstance(o, Point)` on a nogil reference."""
+    """`isinstance(o, Point)` on a nogil reference; `targets`: the class, or the classes of
+    `isinstance(o, (Point, Shape))` (any of them matches, as in Python)."""
     subexprs = ['arg']
     type = PyrexTypes.c_bint_type
 
@@ -105,8 +114,11 @@ class NogilIsInstanceNode(ExprNodes.ExprNode):
         pass
 
     def calculate_result_code(self):
-        return "cyn::cy::isinstance<%s>(%s)" % (
-            self.target.struct_type.empty_declaration_code(), self.arg.result())
+        # (the argument is a name or a temporary: reading it once per class is safe)
+        tests = ["cyn::cy::isinstance<%s>(%s)" % (
+            target.struct_type.empty_declaration_code(), self.arg.result())
+            for target in self.targets]
+        return tests[0] if len(tests) == 1 else "(%s)" % " || ".join(tests)
 
     def generate_result_code(self, code):
         pass
@@ -322,6 +334,39 @@ def install():
 
     TypeInference.SimpleAssignmentTypeInferer.infer_types = infer_types
 
+    # `t = Q(); ...; del t`: the deletion keeps t a Q reference, as it keeps a cdef class
+    # variable a Q upstream (upstream's deletion makes any non-object type `object`: for a C
+    # value, deleting means the Python variable).  `del t` then drops the reference (below).
+    from Cython.Compiler import FlowControl
+    upstream_deletion_infer = FlowControl.NameDeletion.infer_type
+
+    def deletion_infer_type(self):
+        inferred_type = self.rhs.infer_type(self.entry.scope)
+        if is_nogil_ref(inferred_type):
+            self.inferred_type = inferred_type
+            return inferred_type
+        return upstream_deletion_infer(self)
+
+    FlowControl.NameDeletion.infer_type = deletion_infer_type
+
+    # `del t` of a local nogil reference: the reference goes (the object dies now if it was
+    # the last one) and t is None, as a deleted cdef class variable is NULL in Cython.
+    upstream_del = Nodes.DelStatNode.analyse_expressions
+
+    def del_analyse_expressions(self, env):
+        if not any(arg.is_name and is_nogil_ref(arg.infer_type(env)) for arg in self.args):
+            return upstream_del(self, env)
+        stats = []
+        for arg in self.args:
+            if arg.is_name and is_nogil_ref(arg.infer_type(env)):
+                stats.append(Nodes.SingleAssignmentNode(
+                    arg.pos, lhs=arg, rhs=ExprNodes.NoneNode(arg.pos)))
+            else:
+                stats.append(Nodes.DelStatNode(self.pos, args=[arg]))
+        return Nodes.StatListNode(self.pos, stats=stats).analyse_expressions(env)
+
+    Nodes.DelStatNode.analyse_expressions = del_analyse_expressions
+
     upstream_cmp_infer = ExprNodes.PrimaryCmpNode.infer_type
 
     def cmp_infer_type(self, env):
@@ -354,6 +399,20 @@ def install():
 
     def analyse_as_python_attribute(self, env, obj_type=None, immutable_obj=False):
         t = obj_type if obj_type is not None else self.obj.type
+        if is_nogil_ref(t) and not env.nogil and not in_nogil_class(env) \
+                and t.can_coerce_to_pyobject(env):
+            # Where the GIL is held, an attribute that is no C member of the class (a def
+            # method of the wrapper, a public field of the object's dynamic class...) is
+            # looked up on the object's wrapper, as Cython looks up a cdef class's Python
+            # attributes (SPEC §1: other def methods are methods of the wrapper).
+            if self.mangle_private_names:
+                self.attribute = env.mangle_class_private_name(self.attribute)
+            self.member = self.attribute
+            self.type = PyrexTypes.py_object_type
+            self.is_py_attr = 1
+            if not immutable_obj:
+                self.obj = self.obj.coerce_to_pyobject(env)
+            return
         if is_nogil_ref(t):
             if not getattr(self, '_cyn_reported', False):
                 error(self.pos, "nogil class '%s' has no attribute '%s'" % (t, self.attribute))
@@ -764,6 +823,28 @@ def _moved_to(tree, pos):
     return tree
 
 
+def _isinstance_class_tuple(node, env):
+    """The nogil classes of `(Cls1, Cls2, ...)` in `isinstance(o, (Cls1, Cls2))`, nested
+    tuples flattened as Python does; None unless every item names a nogil class."""
+    if not isinstance(node, ExprNodes.TupleNode) or not node.args:
+        return None
+    targets = []
+    for item in node.args:
+        if isinstance(item, ExprNodes.TupleNode):
+            nested = _isinstance_class_tuple(item, env)
+            if nested is None:
+                return None
+            targets.extend(nested)
+            continue
+        if _named_nogil_type(item, env) is None:
+            return None
+        t = item.analyse_as_type(env)
+        if not is_nogil_ref(t):
+            return None
+        targets.append(t)
+    return targets
+
+
 def _find_constructor(st):
     """The `__init__` a construction runs: the class's own, else the nearest base's."""
     while st is not None and st.scope is not None:
@@ -1015,6 +1096,11 @@ def _check_coroutine_arguments(launcher, name, ftype, node, env):
             if at is None or at.is_error:
                 continue
             pt = param.type
+            if at.is_pyobject and not env.nogil and pt.can_coerce_from_pyobject(env):
+                # with the GIL, a Python value is converted as a direct call converts it
+                # (`run(main_, [1, 2, 3])` for a lib.list[long] parameter: a copy)
+                node.args[index + 1] = arg.analyse_types(env).coerce_to(pt, env)
+                continue
             if is_nogil_ref(pt):
                 fits = is_nogil_ref(at) and at.is_subclass_of(pt)
             elif pt.is_numeric or pt.is_enum:
@@ -1087,15 +1173,27 @@ def _analyse_nogil_special_call(node, env):
                 attr.cyn_none_error = "object of type 'NoneType' has no len()"
                 call = ExprNodes.SimpleCallNode(node.pos, function=attr, args=[])
                 return call.analyse_types(env)
-    # isinstance(ref, Cls)
+    # isinstance(ref, Cls), isinstance(ref, (Cls1, Cls2, ...))
     if isinstance(fn, ExprNodes.NameNode) and fn.name == 'isinstance' and len(node.args) == 2:
         entry = env.lookup(fn.name)
+        targets = _isinstance_class_tuple(node.args[1], env) if _is_builtin(entry) else None
+        if targets and (len(targets) > 1 or isinstance(node.args[1], ExprNodes.TupleNode)):
+            arg = node.args[0].analyse_types(env)
+            if is_nogil_ref(arg.type):
+                if not arg.is_simple():
+                    arg = arg.coerce_to_temp(env)
+                return NogilIsInstanceNode(node.pos, arg=arg, targets=targets)
+            if not arg.type.is_pyobject:
+                if not arg.type.is_error:
+                    error(node.pos, "isinstance() of '%s' against nogil classes" % arg.type)
+                return NogilNullNode(node.pos, PyrexTypes.error_type)
+            return None   # a Python object: the wrapper types answer
         if _is_builtin(entry) and _named_nogil_type(node.args[1], env) is not None:
             target = node.args[1].analyse_as_type(env)
             if is_nogil_ref(target):
                 arg = node.args[0].analyse_types(env)
                 if is_nogil_ref(arg.type):
-                    return NogilIsInstanceNode(node.pos, arg=arg, target=target)
+                    return NogilIsInstanceNode(node.pos, arg=arg, targets=[target])
                 if arg.type.is_pyobject and target.wrapper is not None:
                     return None   # Python object: the wrapper type answers
                 if not arg.type.is_error:      # else already reported

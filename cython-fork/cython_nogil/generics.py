@@ -103,6 +103,7 @@ def install():
 
     wrapper.build_wrapper = build_wrapper
     install_instance_wrappers()
+    install_parameter_arithmetic()
 
     # (`template <typename T> struct Box : cyn::Object {...}`: emit.generate_struct writes the
     # template header, inside the module's namespace)
@@ -414,17 +415,39 @@ def install_instance_wrappers():
 
     ModuleNode.ModuleNode.analyse_declarations = analyse_declarations
 
-    # prototypes of the conversions right after the generic struct (functions use them),
-    # definitions after the class's methods and wrappers
+    # prototypes of the conversions after all type definitions (functions use them; an
+    # instantiation may name a ctypedef declared after the generic struct, as
+    # `ctypedef Pair[long, double] LD` and then `Box[LD]`), definitions after the class's
+    # methods and wrappers
     upstream_generate_struct = emit.generate_struct
 
     def generate_struct(module_node, entry, code):
         result = upstream_generate_struct(module_node, entry, code)
+        pending = getattr(module_node, 'cyn_pending_prototypes', None)
         for info in getattr(entry.type, 'cyn_instance_infos', ()):
-            wrapper.generate_prototypes(info, code, getattr(entry.type, 'cyn_namespace', None))
+            namespace = getattr(entry.type, 'cyn_namespace', None)
+            if pending is not None:
+                pending.append((info, namespace))
+            else:
+                wrapper.generate_prototypes(info, code, namespace)
         return result
 
     emit.generate_struct = generate_struct
+
+    upstream_type_definitions = ModuleNode.ModuleNode.generate_type_definitions
+
+    def generate_type_definitions(self, env, modules, vtab_list, vtabslot_list, code):
+        self.cyn_pending_prototypes = []
+        try:
+            result = upstream_type_definitions(self, env, modules, vtab_list, vtabslot_list, code)
+            pending = self.cyn_pending_prototypes
+        finally:
+            self.cyn_pending_prototypes = None
+        for info, namespace in pending:
+            wrapper.generate_prototypes(info, code, namespace)
+        return result
+
+    ModuleNode.ModuleNode.generate_type_definitions = generate_type_definitions
 
     upstream_functions = NogilClassNode.generate_function_definitions
 
@@ -434,3 +457,187 @@ def install_instance_wrappers():
             wrapper._put_conversions(info, code)
 
     NogilClassNode.generate_function_definitions = generate_function_definitions
+
+
+# ------------------------------------------------------------------------------------------
+# Arithmetic on values of a type parameter
+#
+# Inside `cdef class Pair[T] nogil:`, `acc + self.b` with both operands of type T: the method is
+# a C++ template, so the operation is resolved per instantiation, as Python resolves it per
+# value: numbers add as C numbers do in a cdef function (`Pair[long]`), objects of a nogil
+# class call its `__add__` (`Pair[Money]`, None raising TypeError as Python does).  The
+# expression's type is T.  Supported: `+`, `-`, `*` between two T values or a T and a C number;
+# any other operator on a T value (where Python's and C's integer semantics part: `/`, `//`,
+# `%`, `**`) is a compile error naming it, instead of upstream's "Invalid operand types" (or,
+# in an inferred variable, a compiler crash).  Outside nogil classes nothing changes.
+
+_PARAMETER_OPERATORS = {'+': 'add', '-': 'sub', '*': 'mul'}
+
+_PARAMETER_ARITHMETIC_CODE = r"""
+// `a op b` in a generic nogil class, for the instantiation's types (R: the expression's type,
+// the class's type parameter). Numbers: C's operator. An object: its __op__, else the other
+// object's __rop__, else TypeError at run time, as Python decides per value (a class's
+// methods are virtual, so every instantiation compiles all of them, used or not).
+namespace cyn_generic_arith {
+template <class T> inline constexpr bool is_ref_v = false;
+template <class X> inline constexpr bool is_ref_v<cyn::Ref<X>> = true;
+template <class T> inline bool is_none(const T& x) {
+  if constexpr (is_ref_v<T>) return !x; else return false;
+}
+template <class R>
+inline R unsupported(bool none_operand, const char* message, const char* none_message) {
+  cyn::cy::raise_none_operand(none_operand ? none_message : message);
+  return R();
+}
+#define CYN_GENERIC_BINOP(NAME, OP, METHOD, REFLECTED)                                        \
+template <class R, class A, class B>                                                          \
+static inline R NAME(const A& a, const B& b) {                                                \
+  if constexpr (is_ref_v<A> && requires { a->METHOD(b); }) {                                  \
+    if (a) return a->METHOD(b);                                                               \
+  } else if constexpr (is_ref_v<B> && requires { b->REFLECTED(a); }) {                        \
+    if (b) return b->REFLECTED(a);                                                            \
+  } else if constexpr (!is_ref_v<A> && !is_ref_v<B>) {                                        \
+    return static_cast<R>(a OP b);                                                            \
+  }                                                                                           \
+  return unsupported<R>(is_none(a) || is_none(b), "unsupported operand type(s) for " #OP,    \
+                        "unsupported operand type(s) for " #OP ": 'NoneType'");               \
+}
+CYN_GENERIC_BINOP(add, +, __add__, __radd__)
+CYN_GENERIC_BINOP(sub, -, __sub__, __rsub__)
+CYN_GENERIC_BINOP(mul, *, __mul__, __rmul__)
+#undef CYN_GENERIC_BINOP
+// a op= b: an object's __iop__ first (its result assigned back, or a itself when it returns
+// nothing), else a op b, as Python does
+#define CYN_GENERIC_INPLACE(NAME, BINARY, OP, METHOD)                                        \
+template <class R, class A, class B>                                                          \
+static inline R NAME(const A& a, const B& b) {                                                \
+  if constexpr (is_ref_v<A> && requires { a->METHOD(b); }) {                                  \
+    if (!a) {                                                                                 \
+      cyn::cy::raise_none_operand("unsupported operand type(s) for " #OP ": 'NoneType'");     \
+      return R();                                                                             \
+    }                                                                                         \
+    if constexpr (std::is_void_v<decltype(a->METHOD(b))>) {                                   \
+      a->METHOD(b);                                                                           \
+      return a;                                                                               \
+    } else {                                                                                  \
+      return a->METHOD(b);                                                                    \
+    }                                                                                         \
+  } else {                                                                                    \
+    return BINARY<R>(a, b);                                                                   \
+  }                                                                                           \
+}
+CYN_GENERIC_INPLACE(iadd, add, +=, __iadd__)
+CYN_GENERIC_INPLACE(isub, sub, -=, __isub__)
+CYN_GENERIC_INPLACE(imul, mul, *=, __imul__)
+#undef CYN_GENERIC_INPLACE
+}
+"""
+
+_parameter_arithmetic_utility = None
+
+
+def _parameter_arithmetic_utility_code():
+    global _parameter_arithmetic_utility
+    if _parameter_arithmetic_utility is None:
+        from Cython.Compiler.Code import UtilityCode
+        _parameter_arithmetic_utility = UtilityCode(
+            proto=_PARAMETER_ARITHMETIC_CODE, name="cyn arithmetic on type parameters")
+    return _parameter_arithmetic_utility
+
+
+def _is_parameter(t):
+    from Cython.Compiler import PyrexTypes
+    return isinstance(t, PyrexTypes.TemplatePlaceholderType)
+
+
+def _parameter_operands(node, env):
+    """(type of operand 1, type of operand 2) when the binary operator `node`, in a nogil
+    class, has an operand of a type parameter's type; else None."""
+    from .emit import in_nogil_class
+    operand1, operand2 = getattr(node, 'operand1', None), getattr(node, 'operand2', None)
+    if operand1 is None or operand2 is None or not in_nogil_class(env):
+        return None
+    t1, t2 = operand1.infer_type(env), operand2.infer_type(env)
+    if not (_is_parameter(t1) or _is_parameter(t2)):
+        return None
+    return t1, t2
+
+
+def _parameter_result_type(t1, t2):
+    """T for `T op T`, `T op number`, `number op T`; None when the operands do not mix so."""
+    if _is_parameter(t1) and _is_parameter(t2):
+        return t1 if t1.same_as(t2) else None
+    parameter, other = (t1, t2) if _is_parameter(t1) else (t2, t1)
+    return parameter if other is not None and other.is_numeric else None
+
+
+def _parameter_binop(node, env, t1, t2):
+    from Cython.Compiler import ExprNodes, PyrexTypes
+    from Cython.Compiler.Errors import error
+    result = _parameter_result_type(t1, t2)
+    if node.operator not in _PARAMETER_OPERATORS or result is None:
+        error(node.pos, "operator '%s' between '%s' and '%s' in a generic class: only '+', "
+                        "'-' and '*' of type parameter values (with each other or with C "
+                        "numbers) are supported" % (node.operator, t1, t2))
+        node.type = PyrexTypes.error_type
+        return node
+    a = node.operand1.analyse_types(env)
+    b = node.operand2.analyse_types(env)
+    env.global_scope().use_utility_code(_parameter_arithmetic_utility_code())
+    helper = _PARAMETER_OPERATORS[node.operator]
+    if getattr(node, 'cyn_parameter_inplace', False):
+        helper = "i" + helper
+    args = [PyrexTypes.CFuncTypeArg("a", a.type, node.pos), PyrexTypes.CFuncTypeArg("b", b.type, node.pos)]
+    ftype = PyrexTypes.CFuncType(result, args, nogil=1, exception_check=True)
+    ftype.cyn_error_hint = True      # `__add__` of a nogil class reports through the hint
+    function = ExprNodes.RawCNameExprNode(
+        node.pos, ftype, "cyn_generic_arith::%s<%s>" % (helper, result.empty_declaration_code()))
+    call = ExprNodes.SimpleCallNode(node.pos, function=function, args=[a, b])
+    call.analysed = True
+    call.analyse_c_function_call(env)
+    return call
+
+
+def install_parameter_arithmetic():
+    from Cython.Compiler import ExprNodes
+    classes = [c for c in vars(ExprNodes).values()
+               if isinstance(c, type) and issubclass(c, ExprNodes.BinopNode)
+               and not issubclass(c, ExprNodes.BoolBinopNode)]
+    for cls in classes:
+        if 'analyse_types' in cls.__dict__:
+            upstream_analyse = cls.analyse_types
+
+            def analyse_types(self, env, upstream_analyse=upstream_analyse):
+                operands = _parameter_operands(self, env)
+                if operands is None:
+                    return upstream_analyse(self, env)
+                return _parameter_binop(self, env, *operands)
+
+            cls.analyse_types = analyse_types
+        if 'infer_type' in cls.__dict__:
+            upstream_infer = cls.infer_type
+
+            def infer_type(self, env, upstream_infer=upstream_infer):
+                operands = _parameter_operands(self, env)
+                if operands is None:
+                    return upstream_infer(self, env)
+                from Cython.Compiler import PyrexTypes
+                return _parameter_result_type(*operands) or PyrexTypes.error_type
+
+            cls.infer_type = infer_type
+
+    # `acc += x` with acc of type T: `acc = <T's += or +>(acc, x)` (upstream would write C's
+    # `acc += x`, meaningless for a reference)
+    from Cython.Compiler import Nodes
+    upstream_inplace = Nodes.InPlaceAssignmentNode.analyse_types
+
+    def inplace_analyse_types(self, env):
+        from .emit import in_nogil_class
+        if not in_nogil_class(env) or not _is_parameter(self.lhs.infer_type(env)):
+            return upstream_inplace(self, env)
+        import copy
+        value = ExprNodes.binop_node(self.pos, self.operator, copy.deepcopy(self.lhs), self.rhs)
+        value.cyn_parameter_inplace = True
+        return Nodes.SingleAssignmentNode(self.pos, lhs=self.lhs, rhs=value).analyse_expressions(env)
+
+    Nodes.InPlaceAssignmentNode.analyse_types = inplace_analyse_types

@@ -167,7 +167,11 @@ def _resolve_placeholders(tree):
     return Resolve()(tree)
 
 
-def _arg_list(ctype, defaults):
+def _arg_list(ctype, defaults, method_name):
+    """(parameter texts, names, substitutions) of a wrapper method with the C signature
+    `ctype`; a default is a placeholder named after the method and the parameter, since
+    the substitutions of all the wrapper's methods share one dict (`__init__`'s defaults
+    must not be replaced by a cpdef method's)."""
     parts, names, subst = [], [], {}
     nreq = len(ctype.args) - ctype.optional_arg_count
     for i, a in enumerate(ctype.args):
@@ -176,7 +180,7 @@ def _arg_list(ctype, defaults):
             t = t.ref_base_type
         text = "%s %s" % (_type_text(t), a.name)
         if i >= nreq:
-            key = "CYN_DEFAULT_%d" % i
+            key = "CYN_DEFAULT_%s_%d" % (method_name, i)
             d = defaults.get(a.name)
             if d is None:
                 return None
@@ -249,7 +253,8 @@ def build_wrapper(node, env):
         lines.append("        raise TypeError('%s objects cannot be created from Python "
                      "(__init__ takes C arguments)')" % node.name)
     elif ctor is not None:
-        args = _arg_list(ctor.type, _defaults_of(getattr(ctor, 'cyn_def_node', init_node)))
+        args = _arg_list(ctor.type, _defaults_of(getattr(ctor, 'cyn_def_node', init_node)),
+                         "__init__")
         if args is None:
             error(node.pos, "cannot build the Python constructor of '%s'" % node.name)
             args = ([], [], {})
@@ -292,7 +297,7 @@ def build_wrapper(node, env):
             error(e.pos, "cpdef method '%s' has argument or return types without a Python "
                          "conversion" % mname)
             continue
-        args = _arg_list(t, _defaults_of(_method_node(node, mname)))
+        args = _arg_list(t, _defaults_of(_method_node(node, mname)), mname)
         if args is None:
             continue
         parts, names, sub = args
