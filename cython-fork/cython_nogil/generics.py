@@ -472,77 +472,7 @@ def install_instance_wrappers():
 # in an inferred variable, a compiler crash).  Outside nogil classes nothing changes.
 
 _PARAMETER_OPERATORS = {'+': 'add', '-': 'sub', '*': 'mul'}
-
-_PARAMETER_ARITHMETIC_CODE = r"""
-// `a op b` in a generic nogil class, for the instantiation's types (R: the expression's type,
-// the class's type parameter). Numbers: C's operator. An object: its __op__, else the other
-// object's __rop__, else TypeError at run time, as Python decides per value (a class's
-// methods are virtual, so every instantiation compiles all of them, used or not).
-namespace cyn_generic_arith {
-template <class T> inline constexpr bool is_ref_v = false;
-template <class X> inline constexpr bool is_ref_v<cyn::Ref<X>> = true;
-template <class T> inline bool is_none(const T& x) {
-  if constexpr (is_ref_v<T>) return !x; else return false;
-}
-template <class R>
-inline R unsupported(bool none_operand, const char* message, const char* none_message) {
-  cyn::cy::raise_none_operand(none_operand ? none_message : message);
-  return R();
-}
-#define CYN_GENERIC_BINOP(NAME, OP, METHOD, REFLECTED)                                        \
-template <class R, class A, class B>                                                          \
-static inline R NAME(const A& a, const B& b) {                                                \
-  if constexpr (is_ref_v<A> && requires { a->METHOD(b); }) {                                  \
-    if (a) return a->METHOD(b);                                                               \
-  } else if constexpr (is_ref_v<B> && requires { b->REFLECTED(a); }) {                        \
-    if (b) return b->REFLECTED(a);                                                            \
-  } else if constexpr (!is_ref_v<A> && !is_ref_v<B>) {                                        \
-    return static_cast<R>(a OP b);                                                            \
-  }                                                                                           \
-  return unsupported<R>(is_none(a) || is_none(b), "unsupported operand type(s) for " #OP,    \
-                        "unsupported operand type(s) for " #OP ": 'NoneType'");               \
-}
-CYN_GENERIC_BINOP(add, +, __add__, __radd__)
-CYN_GENERIC_BINOP(sub, -, __sub__, __rsub__)
-CYN_GENERIC_BINOP(mul, *, __mul__, __rmul__)
-#undef CYN_GENERIC_BINOP
-// a op= b: an object's __iop__ first (its result assigned back, or a itself when it returns
-// nothing), else a op b, as Python does
-#define CYN_GENERIC_INPLACE(NAME, BINARY, OP, METHOD)                                        \
-template <class R, class A, class B>                                                          \
-static inline R NAME(const A& a, const B& b) {                                                \
-  if constexpr (is_ref_v<A> && requires { a->METHOD(b); }) {                                  \
-    if (!a) {                                                                                 \
-      cyn::cy::raise_none_operand("unsupported operand type(s) for " #OP ": 'NoneType'");     \
-      return R();                                                                             \
-    }                                                                                         \
-    if constexpr (std::is_void_v<decltype(a->METHOD(b))>) {                                   \
-      a->METHOD(b);                                                                           \
-      return a;                                                                               \
-    } else {                                                                                  \
-      return a->METHOD(b);                                                                    \
-    }                                                                                         \
-  } else {                                                                                    \
-    return BINARY<R>(a, b);                                                                   \
-  }                                                                                           \
-}
-CYN_GENERIC_INPLACE(iadd, add, +=, __iadd__)
-CYN_GENERIC_INPLACE(isub, sub, -=, __isub__)
-CYN_GENERIC_INPLACE(imul, mul, *=, __imul__)
-#undef CYN_GENERIC_INPLACE
-}
-"""
-
-_parameter_arithmetic_utility = None
-
-
-def _parameter_arithmetic_utility_code():
-    global _parameter_arithmetic_utility
-    if _parameter_arithmetic_utility is None:
-        from Cython.Compiler.Code import UtilityCode
-        _parameter_arithmetic_utility = UtilityCode(
-            proto=_PARAMETER_ARITHMETIC_CODE, name="cyn arithmetic on type parameters")
-    return _parameter_arithmetic_utility
+GENERIC_ARITH_HEADER = "cyn/stdlib/generic_arith.hpp"
 
 
 def _is_parameter(t):
@@ -583,7 +513,7 @@ def _parameter_binop(node, env, t1, t2):
         return node
     a = node.operand1.analyse_types(env)
     b = node.operand2.analyse_types(env)
-    env.global_scope().use_utility_code(_parameter_arithmetic_utility_code())
+    env.global_scope().add_include_file(GENERIC_ARITH_HEADER)
     helper = _PARAMETER_OPERATORS[node.operator]
     if getattr(node, 'cyn_parameter_inplace', False):
         helper = "i" + helper
@@ -591,7 +521,7 @@ def _parameter_binop(node, env, t1, t2):
     ftype = PyrexTypes.CFuncType(result, args, nogil=1, exception_check=True)
     ftype.cyn_error_hint = True      # `__add__` of a nogil class reports through the hint
     function = ExprNodes.RawCNameExprNode(
-        node.pos, ftype, "cyn_generic_arith::%s<%s>" % (helper, result.empty_declaration_code()))
+        node.pos, ftype, "cyn::stdlib::generic_arith::%s<%s>" % (helper, result.empty_declaration_code()))
     call = ExprNodes.SimpleCallNode(node.pos, function=function, args=[a, b])
     call.analysed = True
     call.analyse_c_function_call(env)
