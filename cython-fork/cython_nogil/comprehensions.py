@@ -350,16 +350,9 @@ class ReportedErrorNode(ExprNodes.ExprNode):
 
 # ------------------------------------------------------------------ sum/any/all/min/max
 
-class AggregateStepNode(ExprNodes.ComprehensionAppendNode):
-    """One item of an aggregate's generator: the statement its loop runs per item, built by
-    the aggregate node once the accumulator's type is known. `target` is the aggregate."""
-    child_attrs = ['expr', 'body']     # expr until analysed, then the statement holding it
-    body = None
-
-    def analyse_expressions(self, env):
-        self.body = self.target.step_statement(self.expr, env).analyse_expressions(env)
-        self.expr = None
-        return self
+class _RunsItsBody:
+    """A per-item node of a comprehension's loop that, once analysed, is the statement in its
+    `body` (built from the item): code generation is the body's."""
 
     def generate_execution_code(self, code):
         self.body.generate_execution_code(code)
@@ -369,6 +362,18 @@ class AggregateStepNode(ExprNodes.ComprehensionAppendNode):
 
     def annotate(self, code):
         self.body.annotate(code)
+
+
+class AggregateStepNode(_RunsItsBody, ExprNodes.ComprehensionAppendNode):
+    """One item of an aggregate's generator: the statement its loop runs per item, built by
+    the aggregate node once the accumulator's type is known. `target` is the aggregate."""
+    child_attrs = ['expr', 'body']     # expr until analysed, then the statement holding it
+    body = None
+
+    def analyse_expressions(self, env):
+        self.body = self.target.step_statement(self.expr, env).analyse_expressions(env)
+        self.expr = None
+        return self
 
 
 class AggregateDecidedNode(ExprNodes.ExprNode):
@@ -613,7 +618,7 @@ def _release_loop_variables(scope, code):
 
 # ------------------------------------------------------------------ comprehensions
 
-class LibAppendNode(ExprNodes.ComprehensionAppendNode):
+class LibAppendNode(_RunsItsBody, ExprNodes.ComprehensionAppendNode):
     """Adds one item of a comprehension to the cyn.lib container being built: `append` for a
     list, `add` for a set, `d[k] = v` for a dict, as the user's own code would call them
     (so coercion, errors and exception handling are a method call's)."""
@@ -642,15 +647,6 @@ class LibAppendNode(ExprNodes.ComprehensionAppendNode):
         self.body = stat.analyse_expressions(env)
         self.expr = self.dict_item = None
         return self
-
-    def generate_execution_code(self, code):
-        self.body.generate_execution_code(code)
-
-    def generate_function_definitions(self, env, code):
-        self.body.generate_function_definitions(env, code)
-
-    def annotate(self, code):
-        self.body.annotate(code)
 
 
 class NogilComprehensionNode(ExprNodes.ComprehensionNode):
@@ -750,20 +746,28 @@ def _inferred_lib_type(node, env):
 
 # ------------------------------------------------------------------ installation
 
-def install():
-    from Cython.Compiler import Pipeline, ParseTreeTransforms
+def add_stage_before(upstream_stage_class, make_stage):
+    """Runs `make_stage()`'s transform in every .pyx pipeline right before upstream's stage of
+    class `upstream_stage_class` (the pre-declaration rewrites of Python habits)."""
+    from Cython.Compiler import Pipeline
 
     upstream_create_pipeline = Pipeline.create_pipeline
 
     def create_pipeline(context, mode, exclude_classes=()):
         stages = upstream_create_pipeline(context, mode, exclude_classes)
         for i, stage in enumerate(stages):
-            if isinstance(stage, ParseTreeTransforms.MarkClosureVisitor):
-                stages.insert(i, NogilGeneratorAggregates())
+            if isinstance(stage, upstream_stage_class):
+                stages.insert(i, make_stage())
                 break
         return stages
 
     Pipeline.create_pipeline = create_pipeline
+
+
+def install():
+    from Cython.Compiler import ParseTreeTransforms
+
+    add_stage_before(ParseTreeTransforms.MarkClosureVisitor, NogilGeneratorAggregates)
 
     from Cython.Compiler import Optimize
     upstream_fold_for = Optimize.ConstantFolding.visit_ForInStatNode

@@ -22,7 +22,7 @@ import itertools
 from Cython.Compiler import ExprNodes, Nodes
 from Cython.Compiler.StringEncoding import EncodedString
 
-from .comprehensions import NogilContextTransform
+from .comprehensions import NogilContextTransform, add_stage_before
 
 _hidden_names = itertools.count()
 
@@ -58,19 +58,9 @@ class NogilWithStatements(NogilContextTransform):
 
 
 def install():
-    from Cython.Compiler import Pipeline, ParseTreeTransforms
+    from Cython.Compiler import ParseTreeTransforms
 
-    upstream_create_pipeline = Pipeline.create_pipeline
-
-    def create_pipeline(context, mode, exclude_classes=()):
-        stages = upstream_create_pipeline(context, mode, exclude_classes)
-        for i, stage in enumerate(stages):
-            if isinstance(stage, ParseTreeTransforms.WithTransform):
-                stages.insert(i, NogilWithStatements())
-                break
-        return stages
-
-    Pipeline.create_pipeline = create_pipeline
+    add_stage_before(ParseTreeTransforms.WithTransform, NogilWithStatements)
 
     from . import syntax
     syntax.NOGIL_SPECIAL_METHODS = syntax.NOGIL_SPECIAL_METHODS | {'__enter__', '__exit__'}
