@@ -15,14 +15,17 @@ unlock), and the statement becomes, before upstream's with-transform makes it Py
 `__exit__` takes no exception arguments and cannot swallow the exception: an error raised in
 the block propagates after it ran (nogil code has no exception object to hand it). Where the
 GIL is held, `with` keeps Python's protocol; a `with` over a Python object in nogil code is
-refused as upstream refuses it (the calls then need the GIL).
+refused as upstream refuses it (the calls then need the GIL). Where the GIL is held a nogil
+reference used as a manager goes through its Python wrapper, whose __enter__/__exit__ call the
+nogil ones (special_methods.py, wrapper methods).
 """
 import itertools
 
-from Cython.Compiler import ExprNodes, Nodes
+from Cython.Compiler import ExprNodes, Nodes, PyrexTypes
 from Cython.Compiler.StringEncoding import EncodedString
 
 from .comprehensions import NogilContextTransform, add_stage_before
+from .types import is_nogil_ref
 
 _hidden_names = itertools.count()
 
@@ -33,7 +36,11 @@ class NogilWithStatements(NogilContextTransform):
 
     def visit_WithStatNode(self, node):
         self.visitchildren(node)
-        if not self.nogil or node.is_async:
+        if node.is_async:
+            return node
+        if not self.nogil:
+            # Python's protocol; a nogil reference goes through its wrapper (__enter__/__exit__)
+            node.manager = AsPythonObjectNode(node.manager.pos, arg=node.manager)
             return node
         pos = node.pos
         name = EncodedString("_cyn_with_%d" % next(_hidden_names))
@@ -55,6 +62,28 @@ class NogilWithStatements(NogilContextTransform):
                                        rhs=ExprNodes.NoneNode(pos))])
         stats.append(Nodes.TryFinallyStatNode(pos, body=node.body, finally_clause=release))
         return Nodes.StatListNode(pos, stats=stats)
+
+
+class AsPythonObjectNode(ExprNodes.ExprNode):
+    """The manager of a `with` where the GIL is held: a nogil reference becomes its Python
+    wrapper (upstream's protocol then calls the wrapper's __enter__/__exit__); anything else
+    is left as it is."""
+    subexprs = ['arg']
+
+    def infer_type(self, env):
+        t = self.arg.infer_type(env)
+        return PyrexTypes.py_object_type if is_nogil_ref(t) else t
+
+    def analyse_types(self, env):
+        arg = self.arg.analyse_types(env)
+        if not is_nogil_ref(arg.type):
+            return arg
+        if not arg.type.can_coerce_to_pyobject(env):
+            from Cython.Compiler.Errors import error
+            error(self.pos, "'with' on a '%s' where the GIL is held: its class has no Python wrapper; "
+                  "use it in nogil code (inside 'with nogil:')" % arg.type)
+            return arg
+        return arg.coerce_to_pyobject(env)
 
 
 def install():

@@ -1854,12 +1854,17 @@ def parse_special_method(s, pos, body_ctx, name, P):
     return_type = None
     if s.sy == '->':
         s.next()
-        return_type = P.p_c_base_type(s, nonempty=False, templates=body_ctx.templates)
+        if s.sy == 'IDENT' and s.systring == 'None':
+            s.next()          # `-> None`, as Python annotates it: nothing returned (void)
+            return_type = Nodes.CAnalysedBaseTypeNode(pos, type=PyrexTypes.c_void_type)
+        else:
+            return_type = P.p_c_base_type(s, nonempty=False, templates=body_ctx.templates)
     if return_type is None:
         implied = IMPLIED_RETURN_TYPES.get(name)
         if implied is None:
+            hint = " ('-> None' when it returns nothing)" if name == '__enter__' else ""
             error(pos, "special method %s of a nogil class needs a return type: "
-                       "'def %s(self, ...) -> TYPE:'" % (name, name))
+                       "'def %s(self, ...) -> TYPE:'%s" % (name, name, hint))
             implied = PyrexTypes.c_void_type
         return_type = Nodes.CAnalysedBaseTypeNode(base_type.pos, type=implied)
     if s.sy != ':' and 'pxd' in body_ctx.level:
@@ -2078,6 +2083,7 @@ def wrapper_special_methods(node, env):
             lines.append("            raise ValueError('__len__() should return >= 0')")
         lines.append("        return _r")
     lines += _wrapper_iteration_methods(node, scope, defined, env)
+    lines += _wrapper_context_methods(node, scope, defined, env)
     if not lines:
         return []
     src = "cdef class _cyn_specials:\n" + "\n".join(lines) + "\n"
@@ -2087,6 +2093,34 @@ def wrapper_special_methods(node, env):
     cls = tree.stats[0] if isinstance(tree, Nodes.StatListNode) else tree
     body = cls.body
     return list(body.stats) if isinstance(body, Nodes.StatListNode) else [body]
+
+
+def _wrapper_context_methods(node, scope, defined, env):
+    """`with obj:` from Python: the wrapper's __enter__ gives what the nogil __enter__ returns
+    (None for void), its __exit__ runs the nogil __exit__ and lets any exception go on."""
+    from . import wrapper
+    enter, exit_ = scope.lookup_here('__enter__'), scope.lookup_here('__exit__')
+    if enter is None or exit_ is None or not enter.type.is_cfunction or not exit_.type.is_cfunction \
+            or enter.type.args or exit_.type.args or {'__enter__', '__exit__'} & defined:
+        return []
+    rt = enter.type.return_type
+    own_class = is_nogil_ref(rt) and rt.struct_type is node.ref_type.struct_type
+    if not (rt.is_void or own_class or rt.can_coerce_to_pyobject(env)):
+        return []
+    lines = ["    def __enter__(self):",
+             "        cdef %s _s" % node.name,
+             "        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD)]
+    if rt.is_void:
+        lines += ["        with nogil:", "            _s.__enter__()", "        return None"]
+    else:
+        lines += ["        with nogil:", "            _r = _s.__enter__()", "        return _r"]
+    lines += ["    def __exit__(self, exc_type, exc_value, traceback):",
+              "        cdef %s _s" % node.name,
+              "        _s = <%s>self.%s" % (node.name, wrapper.REF_FIELD),
+              "        with nogil:",
+              "            _s.__exit__()",
+              "        return False"]
+    return lines
 
 
 def _wrapper_pow(node, ft):

@@ -93,3 +93,30 @@ def test_mutex_as_a_context_manager():
     with nogil:
         run(contend)
     assert counter == 8 * 500
+
+
+cdef class Quiet nogil:
+    cdef long n
+
+    def __enter__(self) -> None:        # Python's annotation for "returns nothing"
+        self.n += 1
+
+    def __exit__(self) -> None:
+        self.n -= 1
+
+
+def test_with_where_the_gil_is_held_goes_through_the_wrapper():
+    g = Guard()
+    with g as same:                      # a typed reference: its wrapper's __enter__/__exit__
+        assert isinstance(same, Guard) and g.depth == 1
+    assert (g.enters, g.exits, g.depth) == (1, 1, 0)
+    q = Quiet()
+    with q as nothing:
+        assert nothing is None and q.n == 1
+    assert q.n == 0
+    try:
+        with g:
+            raise KeyError("k")
+    except KeyError:
+        pass
+    assert g.exits == 2 and g.depth == 0
