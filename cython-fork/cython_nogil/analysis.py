@@ -707,6 +707,9 @@ def _static_nogil_type(node, env):
                     if inner is not None and inner.scope is not None else None
                 if method is not None and method.type.is_cfunction and is_nogil_ref(method.type.return_type):
                     return method.type.return_type
+            if fn.name in ('str', 'repr') and getattr(env, 'nogil', False):
+                t = node.infer_type(env)          # str(n) in nogil code: a lib.string (text.py)
+                return t if is_nogil_ref(t) else None
         return None
     if isinstance(node, ExprNodes.IndexNode):
         if isinstance(node.base, ExprNodes.NameNode):
@@ -746,6 +749,10 @@ def _static_nogil_type(node, env):
         # `len([1, 2])`, `sorted([3, 1])` in nogil code: the lib container (literals.py)
         from .literals import inferred_literal_type
         return node.type if is_nogil_ref(node.type) else inferred_literal_type(node, env)
+    if isinstance(node, (ExprNodes.JoinedStrNode, ExprNodes.FormattedValueNode)):
+        # `len(f"{n}")` in nogil code: the lib.string it builds (text.py)
+        t = node.infer_type(env)
+        return t if is_nogil_ref(t) else None
     if is_nogil_ref(getattr(node, 'type', None)) and getattr(node, 'cyn_nogil_container', False):
         return node.type       # a literal or comprehension already built as its lib container
     return None

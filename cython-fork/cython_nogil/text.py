@@ -205,6 +205,12 @@ def _text_from_fstring(node, env):
                   "is not supported in nogil code")
             ok = False
             continue
+        if spec and conversion is None and _kind(part.value.infer_type(env)) == 'object':
+            # Python: object.__format__ refuses any spec (TypeError, for None too)
+            error(part.pos, "a format spec on a nogil object: Python's object.__format__ refuses it "
+                  "(TypeError); format its text instead: {str(o):%s}" % spec)
+            ok = False
+            continue
         value = _field_value(part.value, conversion, env)
         if value is None:
             ok = False

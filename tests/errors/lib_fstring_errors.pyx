@@ -14,6 +14,14 @@ cdef lib.string f(long n, double d, lib.string s, const char* c, Shape shape) ex
     m = f"{shape}"
     return a
 
+
+cdef class Named nogil:
+    def __str__(self) -> lib.string:
+        return lib.string(b"named")
+
+cdef lib.string spec_on_object(Named o) except * nogil:
+    return f"{o:>8}"
+
 def with_the_gil(n):
     return f"{n:.2d}"      # Python's own error, when it runs
 
@@ -25,4 +33,5 @@ _ERRORS = """
 12:10: '!a' in an f-string in nogil code is not supported (use '!r')
 13:11: a C string in an f-string in nogil code: make it a lib.string first (Python would show it as bytes)
 14:11: nogil class 'Shape' has no __str__ or __repr__ returning lib.string: an f-string or str() in nogil code needs one
+23:13: a format spec on a nogil object: Python's object.__format__ refuses it (TypeError); format its text instead: {str(o):>8}
 """

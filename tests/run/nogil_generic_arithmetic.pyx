@@ -119,3 +119,35 @@ def test_errors_propagate():
         assert "NoneType" in str(e)
     else:
         raise AssertionError("TypeError expected for None + Money")
+
+
+cdef class Total[T] nogil:
+    cdef T total
+
+    def __init__(self, T start):
+        self.total = start
+
+    cdef T add(self, T x):
+        self.total += x
+        return self.total
+
+    cdef T times(self, T a, long k):
+        return a * k
+
+
+cdef lib.string text_total() except * nogil:
+    return Total[lib.string](lib.string(b"ab")).add(lib.string(b"c")) + \
+        Total[lib.string](lib.string(b"")).times(lib.string(b"ha"), 3)
+
+
+cdef long list_total() except? -1 nogil:
+    cdef lib.list[long] start = [1]
+    cdef lib.list[long] more = [2, 3]
+    t = Total[lib.list[long]](start)
+    t.add(more)                      # += extends the list in place, as Python's list does
+    return len(start) * 100 + len(t.times(more, 2))
+
+
+def test_lib_strings_and_lists_as_type_arguments():
+    assert text_total() == "abc" + "ha" * 3
+    assert list_total() == 300 + 4

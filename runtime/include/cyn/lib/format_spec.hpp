@@ -31,7 +31,8 @@ namespace cyn::lib {
 // `type` is 0 for none; `width`/`precision` are -1 when not given.
 struct format_spec {
   std::string fill = " ";  // one code point, UTF-8
-  char align = 0;          // '<' '>' '^' '='
+  bool fill_given = false;  // written before the alignment (else the '0' flag may set it)
+  char align = 0;           // '<' '>' '^' '='
   char sign = '-';         // '-' '+' ' '
   bool no_negative_zero = false;  // 'z'
   bool alternate = false;         // '#'
@@ -152,7 +153,7 @@ inline std::string layout_number(bool negative, std::string_view prefix, std::st
   if (spec.grouping && !integer.empty()) {  // (inf and nan: no digits to group)
     int every = digits_are_decimal ? 3 : 4;
     std::size_t min_length = 0;
-    if (given.zero_padding && given.align == 0 && spec.width > 0) {
+    if (spec.fill == "0" && spec.align == '=' && spec.width > 0) {  // zeros are grouped too
       std::size_t used = head.size() + rest.size();
       if (static_cast<std::size_t>(spec.width) > used) min_length = static_cast<std::size_t>(spec.width) - used;
     }
@@ -174,6 +175,7 @@ inline format_spec parse_format_spec(std::string_view s) {
   std::size_t first = s.empty() ? 0 : detail::utf8_sequence_length(static_cast<unsigned char>(s[0]));
   if (s.size() > first && detail::is_align(s[first])) {
     spec.fill.assign(s.substr(0, first));
+    spec.fill_given = true;
     spec.align = s[first];
     i = first + 1;
   } else if (!s.empty() && detail::is_align(s[0])) {
@@ -207,12 +209,12 @@ inline format_spec parse_format_spec(std::string_view s) {
 
 namespace detail {
 
-// The '0' flag without an alignment: numbers pad with zeros after the sign ('='), text with
-// zeros on the right (Python 3.10+).
+// The '0' flag: zeros are the fill unless one is written; without an alignment numbers pad
+// after the sign ('='), text on the right (Python 3.10+).
 inline format_spec resolve_zero_flag(format_spec spec, bool number) {
-  if (spec.zero_padding && spec.align == 0) {
-    spec.fill = "0";
-    spec.align = number ? '=' : '<';
+  if (spec.zero_padding) {
+    if (!spec.fill_given) spec.fill = "0";
+    if (spec.align == 0) spec.align = number ? '=' : '<';
   }
   return spec;
 }
