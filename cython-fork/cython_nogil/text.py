@@ -33,6 +33,8 @@ _SAMPLES = {'integer': 1, 'unsigned': 1, 'float': 1.5, 'text': 'x'}
 def _kind(t):
     """How a value of C type `t` becomes text: 'bint', 'integer', 'unsigned', 'float',
     'text' (lib.string), 'object' (another nogil class), or None (not supported)."""
+    if isinstance(t, PyrexTypes.TemplatePlaceholderType):
+        return 'generic'          # a generic class's T: decided per instantiation, in C++
     if isinstance(t, PyrexTypes.CBIntType):
         return 'bint'
     if t.is_enum or (t.is_int and t.signed):
@@ -92,6 +94,10 @@ class NogilTextNode(ExprNodes.ExprNode):
     def _piece_code(self, arg, conversion, spec):
         kind = _kind(arg.type)
         value = arg.result()
+        if kind == 'generic':
+            if spec:
+                return 'cyn::stdlib::generic_formatted(%s, %s)' % (value, _c_literal(spec))
+            return 'cyn::stdlib::generic_text(%s, %s)' % (value, 'true' if conversion == 'r' else 'false')
         if kind == 'bint':
             if spec:      # format(True, '>5') formats the integer, as bool is an int
                 return 'cyn::stdlib::formatted((long long)(%s), %s)' % (value, _c_literal(spec))
@@ -216,10 +222,10 @@ def _text_from_fstring(node, env):
             ok = False
             continue
         kind = _kind(value.type)
-        if spec and not _check_spec(spec, kind, conversion, part.pos):
+        if spec and kind != 'generic' and not _check_spec(spec, kind, conversion, part.pos):
             ok = False
             continue
-        if kind != 'text' or getattr(value, 'cyn_text_converted', False):
+        if kind not in ('text', 'generic') or getattr(value, 'cyn_text_converted', False):
             conversion = None      # a number's repr and str are its text; an object's is done
         pieces.append((None, len(args), conversion, spec))
         args.append(value)
@@ -244,7 +250,7 @@ def _text_from_str_call(node, env):
     if not _is_builtin(env.lookup(fn.name)):
         return None
     kind = _kind(args[0].infer_type(env))
-    if kind not in ('bint', 'integer', 'unsigned', 'float', 'text'):
+    if kind not in ('bint', 'integer', 'unsigned', 'float', 'text', 'generic'):
         return None            # nogil objects: their __str__/__repr__ (special methods stage)
     value = args[0].analyse_types(env)
     if value.type.is_error:
@@ -289,7 +295,7 @@ def install():
             if t is not None:
                 from .analysis import _is_builtin
                 if _is_builtin(env.lookup(fn.name)) and _kind(self.args[0].infer_type(env)) in (
-                        'bint', 'integer', 'unsigned', 'float', 'text'):
+                        'bint', 'integer', 'unsigned', 'float', 'text', 'generic'):
                     return t
         return upstream_call_infer(self, env)
 

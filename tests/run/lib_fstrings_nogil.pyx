@@ -151,3 +151,38 @@ cdef long lengths_of_text(long n) except? -1 nogil:
 
 def test_len_of_fstrings_and_str():
     assert lengths_of_text(-12) == 300 + 30 + 3
+
+
+cdef class Holder[T] nogil:
+    cdef T v
+
+    def __init__(self, T v):
+        self.v = v
+
+    cdef lib.string show(self):
+        return f"<{self.v}|{self.v!r}>" + str(self.v)
+
+    cdef lib.string padded(self):
+        return f"[{self.v:>6}]"
+
+
+cdef lib.string generic_values() except * nogil:
+    return (Holder[long](-3).show() + Holder[double](0.5).show()
+            + Holder[lib.string](lib.string(b"s")).show() + Holder[Point](Point(1, 2)).show()
+            + Holder[long](42).padded() + Holder[lib.string](lib.string(b"ab")).padded())
+
+
+cdef lib.string spec_on_generic_object() except * nogil:
+    return Holder[Point](Point(1, 2)).padded()
+
+
+def test_text_of_a_generic_classs_values_per_instantiation():
+    expected = ("<-3|-3>-3" + "<0.5|0.5>0.5" + "<s|'s'>s" + "<(1, 2)|Point(1.0, 2.0)>(1, 2)"
+                + f"[{42:>6}]" + f"[{'ab':>6}]")
+    assert generic_values() == expected
+    try:
+        spec_on_generic_object()
+    except TypeError as e:
+        assert "__format__" in str(e)
+    else:
+        assert False, "a spec on an object did not raise"

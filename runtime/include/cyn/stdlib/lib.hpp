@@ -23,6 +23,7 @@
 // Python-facing functions are only called by Cython with the GIL held.
 #pragma once
 
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -429,6 +430,56 @@ inline std::string formatted(const Ref<lib::string>& s, std::string_view spec) {
 }
 inline std::string formatted_text(std::string_view text, std::string_view spec) {
   return lib::format_text(text, lib::parse_format_spec(spec));
+}
+
+// f"{v}" / str(v) / repr(v) of a generic class's type-parameter value, per instantiation:
+// numbers and lib.string as above, a nogil object through its __str__ (else __repr__; an
+// exception it raises propagates), None as "None".
+template <class T>
+inline std::string generic_text(const T& value, bool as_repr) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return text_of(static_cast<long long>(value));
+  } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+    return text_of(static_cast<unsigned long long>(value));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return text_of(static_cast<double>(value));
+  } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
+    return as_repr ? repr_text(value) : std::string(text_of(value));
+  } else {
+    if (!value) return "None";
+    if constexpr (requires { value->__str__(); }) {
+      if (!as_repr) {
+        Ref<lib::string> text = value->__str__();
+        lib::detail::throw_if_method_raised();
+        return std::string(text_of(text));
+      }
+    }
+    if constexpr (requires { value->__repr__(); }) {
+      Ref<lib::string> text = value->__repr__();
+      lib::detail::throw_if_method_raised();
+      return std::string(text_of(text));
+    } else {
+      char address[32];
+      std::snprintf(address, sizeof address, "%p", static_cast<const void*>(value.get()));
+      return std::string("<nogil object at ") + address + ">";   // Python's default repr, nameless
+    }
+  }
+}
+// f"{v:spec}" of such a value: numbers and strings as format() does; an object refuses a spec
+// (object.__format__'s TypeError).
+template <class T>
+inline std::string generic_formatted(const T& value, std::string_view spec) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return formatted(static_cast<long long>(value), spec);
+  } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+    return formatted(static_cast<unsigned long long>(value), spec);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return formatted(static_cast<double>(value), spec);
+  } else if constexpr (std::is_same_v<T, Ref<lib::string>>) {
+    return formatted(value, spec);
+  } else {
+    throw TypeError("unsupported format string passed to object.__format__");
+  }
 }
 
 // ---- to Python ---------------------------------------------------------------------------
