@@ -742,7 +742,10 @@ def _static_nogil_type(node, env):
         # inference only in nogil code, where upstream would refuse the comprehension)
         if is_nogil_ref(node.type):
             return node.type
-        from .comprehensions import _inferred_lib_type
+        from .comprehensions import _inferred_lib_type, NogilAggregateNode
+        if isinstance(node, NogilAggregateNode):       # max(words): a lib.string
+            t = node.infer_type(env)
+            return t if is_nogil_ref(t) else None
         return _inferred_lib_type(node, env)
     if isinstance(node, (ExprNodes.ListNode, ExprNodes.SetNode, ExprNodes.DictNode)) \
             and getattr(env, 'nogil', False):

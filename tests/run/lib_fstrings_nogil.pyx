@@ -186,3 +186,12 @@ def test_text_of_a_generic_classs_values_per_instantiation():
         assert "__format__" in str(e)
     else:
         assert False, "a spec on an object did not raise"
+
+
+cdef long length_of_the_longest(lib.list[lib.string] words) except? -1 nogil:
+    return len(max(words)) * 10 + len(min(w for w in words))
+
+
+def test_len_of_max_of_strings():
+    cdef lib.list[lib.string] words = ["ab", "xyz", "b"]
+    assert length_of_the_longest(words) == len(max(["ab", "xyz", "b"])) * 10 + 2
