@@ -1,6 +1,6 @@
 # distutils: language = c++
 # Arithmetic on values of a generic class's type parameter: '+', '-' and '*' work (each
-# instantiation resolves them, see tests/run/s6_generic_arith.pyx); the others, where C's and
+# instantiation resolves them, see tests/run/nogil_generic_arithmetic.pyx); the others, where C's and
 # Python's integer semantics part, are refused by name (an inferred variable crashed the
 # compiler, an explicit one got "Invalid operand types").
 cdef class Pair[T] nogil:

@@ -1,6 +1,6 @@
 # distutils: language = c++
 # Without the GIL, an attribute that is no C member of a nogil class is an error (where the GIL
-# is held it goes through the Python wrapper: tests/run/s6_wrapper_attributes.pyx).
+# is held it goes through the Python wrapper: tests/run/nogil_wrapper_python_attributes.pyx).
 cdef class Counter nogil:
     cdef public long n
     def describe(self):

@@ -3,7 +3,7 @@
 # through the object's Python wrapper (SPEC §1: every other def method is a method of the
 # wrapper), as Cython does for a cdef class's Python attributes: a def method, or a public field
 # of the object's dynamic class.  In nogil code it stays a compile error
-# (tests/errors/s6_wrapper_attributes_nogil.pyx).
+# (tests/errors/nogil_wrapper_attributes_without_gil.pyx).
 cdef class Counter nogil:
     cdef public long n
     cdef long hidden
